@@ -1,0 +1,2 @@
+export { ValidationError, isUnresolved, validateRange } from './lib/validation-error';
+export { validateRedirectUrl } from './lib/url';
