@@ -1,0 +1,42 @@
+import type { JsonWebKey } from 'node:crypto';
+import type { StackModel } from './stack/stack-model';
+
+/** The twin's clock, injected everywhere time matters so that tests can move it. */
+export interface TwinClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** What the API Gateway part needs to know of a user pool to enforce a Cognito authorizer. */
+export interface TwinPoolView {
+  /** Pool id in AWS's format, e.g. `us-east-1_AbCdEfGhI`. */
+  readonly id: string;
+  /** `arn:aws:cognito-idp:<region>:<account>:userpool/<id>`, as `provider_arns` of an authorizer names it. */
+  readonly arn: string;
+  /** `<twin base URL>/<id>`: the `iss` claim of every token the pool issues. */
+  readonly issuer: string;
+  /** The pool's public keys (RS256): one `kid` signs ID tokens, another access tokens. */
+  jwks(): { keys: JsonWebKey[] };
+}
+
+/** Finds the twin's user pools. */
+export interface PoolDirectory {
+  /** The pool with this ARN, or undefined when the stack declares none. */
+  byArn(arn: string): TwinPoolView | undefined;
+  /** Every pool, in stack order. */
+  all(): TwinPoolView[];
+}
+
+/** Shared state of one running twin, handed to each emulator. */
+export interface TwinContext {
+  /** The synthesized stack, with the attributes registered by the emulators built so far. */
+  readonly stack: StackModel;
+  /** The clock every emulator reads. */
+  readonly clock: TwinClock;
+  /** `http://127.0.0.1:<port>`: set by the CLI after listen (tests set it too). */
+  baseUrl(): string;
+  /** The user pools the Cognito part built. */
+  readonly pools: PoolDirectory;
+  /** Unemulated resource types and the like, printed once at start. */
+  readonly warnings: string[];
+}
