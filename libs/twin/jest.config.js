@@ -1,5 +1,12 @@
+const preset = require('../../jest.preset.js');
+
 module.exports = {
-  ...require('../../jest.preset.js'),
+  ...preset,
   displayName: 'twin',
   rootDir: __dirname,
+  transform: {
+    ...preset.transform,
+    '/node_modules/(jose|openid-client|oauth4webapi)/.+\\.js$': require.resolve('./jest.esm-transform.js'),
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
 };
