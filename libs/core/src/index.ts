@@ -1,2 +1,3 @@
 export { ValidationError, isUnresolved, validateRange } from './lib/validation-error';
 export { validateRedirectUrl } from './lib/url';
+export { regionOf } from './lib/region';
