@@ -40,3 +40,26 @@ export interface TwinContext {
   /** Unemulated resource types and the like, printed once at start. */
   readonly warnings: string[];
 }
+
+/** What a failed request answers: status, headers and a body that never carries internals. */
+export interface TwinErrorResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The error every part throws to answer a request with a specific response (an AWS-shaped JSON error, an OAuth
+ * error, an HTML error page, an API Gateway response). The app's one error handler sends `response()` as is.
+ */
+export abstract class TwinHttpError extends Error {
+  abstract response(): TwinErrorResponse;
+}
+
+/**
+ * How the app's error handler words the errors Fastify raises itself (schema validation, unsupported media type,
+ * body too large, unknown route) for a route: set it as the route's `config.errorStyle`.
+ * `aws-json`: `{"__type","message"}` (Cognito JSON API); `oauth`: `{"error","error_description"}`;
+ * `html`: an HTML error page; `apigw`: `{"message"}` with `x-amzn-ErrorType` (API Gateway).
+ */
+export type TwinErrorStyle = 'aws-json' | 'oauth' | 'html' | 'apigw';
