@@ -2,39 +2,48 @@
 // hash of every input file esbuild read, so unchanged sources reuse the previous bundle.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Returns a file:// URL of the bundled entry, building it when any input changed. */
-export async function bundle(entry, { outDir = join(workspaceRoot, 'dist/run') } = {}) {
-  const entryPath = resolve(entry);
-  const rel = relative(workspaceRoot, entryPath).replace(/[\\/]/g, '__').replace(/\.ts$/, '');
+/**
+ * Returns a file:// URL of the bundled entry, building it when any input changed. `entry` is a file path, or
+ * `{ name, contents }` for a generated entry module (resolved from the workspace root).
+ */
+export async function bundle(entry, { outDir = join(workspaceRoot, 'dist/run'), external = true } = {}) {
+  const virtual = typeof entry === 'object';
+  const entryPath = virtual ? undefined : resolve(entry);
+  const rel = (external ? '' : 'full__') + (virtual ? entry.name : relative(workspaceRoot, entryPath).replace(/[\\/]/g, '__').replace(/\.ts$/, ''));
   const manifest = join(outDir, `${rel}.manifest.json`);
   const cached = readManifest(manifest);
-  if (cached && existsSync(cached.outfile) && hashInputs(cached.inputs) === cached.hash) {
+  const salt = virtual ? entry.contents : '';
+  if (cached && existsSync(cached.outfile) && hashInputs(cached.inputs, salt) === cached.hash) {
     return pathToFileURL(cached.outfile).href;
   }
   const esbuild = await import('esbuild');
   const outfile = join(outDir, `${rel}.cjs`);
   mkdirSync(outDir, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: [entryPath],
+    ...(virtual
+      ? { stdin: { contents: entry.contents, resolveDir: workspaceRoot, sourcefile: `${entry.name}.ts`, loader: 'ts' } }
+      : { entryPoints: [entryPath] }),
     outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    sourcemap: 'inline',
-    packages: 'external',
+    sourcemap: external ? 'inline' : false,
+    ...(external ? { packages: 'external' } : { minifyWhitespace: true, keepNames: true }),
     tsconfig: join(workspaceRoot, 'tsconfig.base.json'),
     metafile: true,
     logLevel: 'error',
   });
-  const inputs = Object.keys(result.metafile.inputs).map((f) => resolve(workspaceRoot, f));
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((f) => !f.startsWith('<stdin>') && !(virtual && f.endsWith(`${entry.name}.ts`)))
+    .map((f) => resolve(workspaceRoot, f));
   const tmp = `${manifest}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ outfile, inputs, hash: hashInputs(inputs) }));
+  writeFileSync(tmp, JSON.stringify({ outfile, inputs, hash: hashInputs(inputs, salt) }));
   renameSync(tmp, manifest);
   return pathToFileURL(outfile).href;
 }
@@ -47,9 +56,13 @@ function readManifest(file) {
   }
 }
 
-function hashInputs(files) {
+// Dependencies are pinned by the lock file: hashing it stands for every file under node_modules.
+function hashInputs(files, salt = '') {
   const h = createHash('sha256');
-  for (const f of files) {
+  h.update(salt);
+  const own = files.filter((f) => !f.includes(`${sep}node_modules${sep}`));
+  if (own.length !== files.length) own.push(join(workspaceRoot, 'package-lock.json'));
+  for (const f of own) {
     h.update(f);
     try {
       h.update(readFileSync(f));

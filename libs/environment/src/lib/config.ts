@@ -1,0 +1,85 @@
+/**
+ * The configuration of one environment (dev, prod, ...). Each app in `apps/<env>/src/config.ts` exports one;
+ * `EnvironmentStack` validates it at synth time and turns it into one Terraform stack.
+ */
+export interface EnvironmentConfig {
+  /** Environment name: the stack name, the state key segment and the `environment` tag. Lowercase, digits, hyphens. */
+  readonly name: string;
+  /** Production turns on the strict policy rules (no implicit grant, https-only URLs, deletion protection, MFA). */
+  readonly production: boolean;
+  /** AWS region of every resource, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** Prefix of resource names, e.g. `secure-api-dev`. */
+  readonly namePrefix: string;
+  /**
+   * Hosted UI domain prefix: `https://<prefix>.auth.<region>.amazoncognito.com`. Globally unique per region;
+   * lowercase letters, digits and hyphens; must not contain `aws`, `amazon` or `cognito`.
+   */
+  readonly domainPrefix: string;
+  /** Where the hosted UI may send users after sign-in: https, or http://localhost. */
+  readonly callbackUrls: readonly string[];
+  /** Where the hosted UI may send users after sign-out: https, or http://localhost. */
+  readonly logoutUrls: readonly string[];
+  /**
+   * Allow the implicit grant beside authorization code + PKCE (the console walk-through used it). Never in
+   * production: the stack refuses it there.
+   * @default false
+   */
+  readonly implicitGrant?: boolean;
+  /**
+   * Users the stack creates (admin-created, email verified, forced to change the temporary password at first
+   * sign-in). No password is ever written in code: Cognito generates one, or `temporaryPasswordFromVariable`
+   * reads it from a sensitive Terraform variable.
+   * @default - none
+   */
+  readonly users?: readonly EnvironmentUser[];
+  /** Stage throttling: steady requests per second and burst. `burstLimit` must be at least `rateLimit`. */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** MFA for the user pool: OFF, OPTIONAL or REQUIRED (TOTP). Production requires at least OPTIONAL. */
+  readonly mfa: 'OFF' | 'OPTIONAL' | 'REQUIRED';
+  /** Deletion protection on the user pool. Production requires it. */
+  readonly deletionProtection: boolean;
+  /**
+   * Minimum password length (6 to 99). Production requires at least 12.
+   * @default 12
+   */
+  readonly passwordMinLength?: number;
+  /**
+   * Days to keep API access logs.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Remote state in S3 (encrypted, with S3 lock files). Without it the stack uses the local backend and synth
+   * says so in one line.
+   * @default - local backend
+   */
+  readonly backend?: S3StateConfig;
+  /**
+   * Tags on every resource (through the provider's default_tags), beside `environment` and `managed-by`.
+   * @default - none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface EnvironmentUser {
+  /** Email address, used as the username; created verified. */
+  readonly email: string;
+  /**
+   * Read the temporary password from a sensitive Terraform variable (`<name>_temporary_password`) instead of
+   * letting Cognito generate and email one.
+   * @default false
+   */
+  readonly temporaryPasswordFromVariable?: boolean;
+}
+
+export interface S3StateConfig {
+  /** State bucket (versioned, encrypted; see apps/bootstrap). */
+  readonly bucket: string;
+  /** Bucket region. @default - the environment's region */
+  readonly region?: string;
+  /** Key prefix: the state lives at `<keyPrefix>/<env>/terraform.tfstate`. @default 'secure-api' */
+  readonly keyPrefix?: string;
+  /** KMS key for state encryption. @default - the bucket's default encryption */
+  readonly kmsKeyId?: string;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Synthesizes environment stacks without the cdktf CLI and without a TypeScript compile: the selected apps'
+// `defineStack(app)` functions are bundled into one prebuilt JavaScript file (rebuilt only when a source
+// changes) and run in this process.
+// Usage: node libs/tooling/bin/synth.mjs [env...] [--outdir DIR]   (default: every app with src/main.ts)
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundle, workspaceRoot } from './bundle.mjs';
+
+export function environments() {
+  const apps = join(workspaceRoot, 'apps');
+  return readdirSync(apps).filter((name) => existsSync(join(apps, name, 'src/main.ts'))).sort();
+}
+
+export async function synth(envs, outdir) {
+  const known = environments();
+  for (const env of envs) {
+    if (!/^[a-z][a-z0-9-]*$/.test(env) || !known.includes(env)) {
+      throw new Error(`unknown environment "${env}". Fix: use one of ${known.join(', ')} (an app in apps/<env> with src/main.ts).`);
+    }
+  }
+  const contents = [
+    "import { App } from 'cdktf';",
+    ...envs.map((env, i) => `import { defineStack as s${i} } from './apps/${env}/src/main';`),
+    'export function synthesize(outdir: string): string[] {',
+    '  const app = new App({ outdir, stackTraces: false });',
+    `  const stacks = [${envs.map((_, i) => `s${i}(app)`).join(', ')}];`,
+    '  app.synth();',
+    '  return stacks.map((s) => s.node.id);',
+    '}',
+  ].join('\n');
+  const file = await bundle({ name: `synth__${envs.join('_')}`, contents }, { external: false });
+  const mod = await import(file);
+  return mod.synthesize(outdir);
+}
+
+async function cli(argv) {
+  const envs = [];
+  let outdir = join(workspaceRoot, 'cdktf.out');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--outdir') {
+      if (!argv[i + 1]) throw new Error('--outdir needs a directory. Fix: --outdir cdktf.out');
+      outdir = resolve(argv[++i]);
+    } else if (a.startsWith('-')) throw new Error(`unknown flag ${a}. Fix: synth.mjs [env...] [--outdir DIR]`);
+    else envs.push(a);
+  }
+  const selected = envs.length ? envs : environments();
+  const ids = await synth(selected, outdir);
+  for (const id of ids) console.log(`synthesized ${id} -> ${join(outdir, 'stacks', id, 'cdk.tf.json')}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  cli(process.argv.slice(2)).catch((err) => {
+    console.error(`synth: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { PreflightError } from './preflight';
+import { runTerraformTarget, type TerraformCommand } from './run';
+
+const USAGE = 'usage: terraform <plan|deploy|destroy|output> --env <name> [--auto-approve] [--out FILE]';
+const COMMANDS: readonly TerraformCommand[] = ['plan', 'deploy', 'destroy', 'output'];
+
+/** Entry of the plan/deploy/destroy/output targets. Returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  try {
+    const [command, ...rest] = args;
+    if (!COMMANDS.includes(command as TerraformCommand)) throw new PreflightError(`unknown command "${command ?? ''}". ${USAGE}`);
+    let env: string | undefined;
+    let autoApprove = false;
+    let outFile: string | undefined;
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i];
+      if (a === '--env') env = rest[++i];
+      else if (a === '--auto-approve') autoApprove = true;
+      else if (a === '--out') outFile = rest[++i];
+      else throw new PreflightError(`unknown flag "${a}". ${USAGE}`);
+    }
+    if (!env || !/^[a-z][a-z0-9-]*$/.test(env)) throw new PreflightError(`--env needs an environment name such as dev. ${USAGE}`);
+    if (outFile === '') throw new PreflightError(`--out needs a file. ${USAGE}`);
+    return runTerraformTarget({ command: command as TerraformCommand, env, autoApprove, outFile, root: resolve(process.env['NX_WORKSPACE_ROOT'] ?? process.cwd()) });
+  } catch (err) {
+    if (err instanceof PreflightError) {
+      console.error(`error: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

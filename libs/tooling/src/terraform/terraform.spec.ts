@@ -1,0 +1,147 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { checkAwsCredentials, checkTerraform, explainInitFailure, PreflightError } from './preflight';
+import { runTerraformTarget } from './run';
+
+const workspace = resolve(__dirname, '../../../..');
+
+/**
+ * A stub `terraform` on PATH that records each call's arguments (one JSON line) and imitates the real CLI:
+ * `version -json`, `output -json` and `show` print something; STUB_FAIL=<subcommand> makes that call fail,
+ * STUB_INIT_OUTPUT sets what a failing init prints.
+ */
+function stubTerraform(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const script = `#!/usr/bin/env node
+const fs = require('fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(process.env.STUB_LOG, JSON.stringify({ args, cwd: process.cwd() }) + '\\n');
+if (process.env.STUB_FAIL === args[0]) { process.stderr.write(process.env.STUB_INIT_OUTPUT || 'Error: boom'); process.exit(1); }
+if (args[0] === 'version') { process.stdout.write(JSON.stringify({ terraform_version: process.env.STUB_VERSION || '1.10.5' })); }
+if (args[0] === 'plan') { fs.writeFileSync('plan.tfplan', 'binary-plan'); }
+if (args[0] === 'show') { process.stdout.write(args.includes('-json') ? '{"format_version":"1.2"}' : 'Plan: 1 to add'); }
+if (args[0] === 'output') { process.stdout.write('{"api_invoke_url":{"value":"https://x","type":"string","sensitive":false}}'); }
+`;
+  writeFileSync(join(bin, 'terraform'), script);
+  chmodSync(join(bin, 'terraform'), 0o755);
+  return bin;
+}
+
+describe('terraform targets (stub terraform on PATH)', () => {
+  let root: string;
+  let bin: string;
+  let logFile: string;
+  let env: NodeJS.ProcessEnv;
+  const calls = () => readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).args as string[]);
+  const lines: string[] = [];
+  const run = (command: 'plan' | 'deploy' | 'destroy' | 'output', extra: Partial<Parameters<typeof runTerraformTarget>[0]> = {}) =>
+    runTerraformTarget({ command, env: 'dev', root, env_: env, log: (l) => lines.push(l), ...extra });
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'tf-'));
+    mkdirSync(join(root, 'cdktf.out/stacks/dev'), { recursive: true });
+    writeFileSync(join(root, 'cdktf.out/stacks/dev/cdk.tf.json'), '{}');
+    bin = stubTerraform(root);
+    logFile = join(root, 'calls.log');
+    writeFileSync(logFile, '');
+    env = { PATH: `${bin}:${process.env['PATH']}`, STUB_LOG: logFile, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', HOME: root };
+    lines.length = 0;
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('plan: init, then a plan saved in the stack folder with text and JSON renderings', () => {
+    expect(run('plan')).toBe(0);
+    expect(calls()).toEqual([['version', '-json'], ['init', '-input=false', '-no-color'], ['plan', '-input=false', '-out=plan.tfplan'], ['show', '-no-color', 'plan.tfplan'], ['show', '-json', 'plan.tfplan']]);
+    const dir = join(root, 'cdktf.out/stacks/dev');
+    expect(readFileSync(join(dir, 'plan.txt'), 'utf8')).toBe('Plan: 1 to add');
+    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual({ format_version: '1.2' });
+    const cwds = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l).cwd);
+    expect(cwds.slice(1).every((c: string) => c === dir)).toBe(true);
+  });
+
+  it('deploy applies the saved plan and removes it', () => {
+    run('plan');
+    writeFileSync(logFile, '');
+    expect(run('deploy')).toBe(0);
+    expect(calls()).toContainEqual(['apply', '-input=false', 'plan.tfplan']);
+    expect(existsSync(join(root, 'cdktf.out/stacks/dev/plan.tfplan'))).toBe(false);
+  });
+
+  it('deploy without a saved plan needs --auto-approve, then plans and applies in one step', () => {
+    expect(() => run('deploy')).toThrow(/no saved plan for "dev": run `nx run dev:plan`/);
+    expect(run('deploy', { autoApprove: true })).toBe(0);
+    expect(calls()).toContainEqual(['apply', '-input=false', '-auto-approve']);
+  });
+
+  it('destroy needs --auto-approve', () => {
+    expect(() => run('destroy')).toThrow(/needs --auto-approve/);
+    expect(run('destroy', { autoApprove: true })).toBe(0);
+    expect(calls()).toContainEqual(['destroy', '-input=false', '-auto-approve']);
+  });
+
+  it('output writes terraform output -json to a file', () => {
+    const out = join(root, 'outputs.json');
+    expect(run('output', { outFile: out })).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).api_invoke_url.value).toBe('https://x');
+  });
+
+  it('stops at once, with one line, when the stack is not synthesized', () => {
+    expect(() => run('plan', { env: 'prod' })).toThrow(/stack "prod" is not synthesized .* run `nx run prod:synth` first/);
+    expect(calls()).toEqual([]);
+  });
+
+  it('stops at once when terraform is missing, too old, or credentials are missing', () => {
+    expect(() => run('plan', { env_: { ...env, PATH: '/nonexistent' } })).toThrow(/terraform is not on PATH: install Terraform >= 1.10/);
+    expect(() => run('plan', { env_: { ...env, STUB_VERSION: '1.5.7' } })).toThrow(/terraform 1.5.7 is too old/);
+    expect(() => run('plan', { env_: { ...env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } })).toThrow(/no AWS credentials found/);
+    expect(calls().some((c) => c[0] === 'init')).toBe(false);
+  });
+
+  it('explains an init that cannot download the AWS provider in one line', () => {
+    const e = { ...env, STUB_FAIL: 'init', STUB_INIT_OUTPUT: 'Error: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider hashicorp/aws' };
+    expect(() => run('plan', { env_: e })).toThrow(/could not install the AWS provider .*provider mirror/);
+    expect(calls().some((c) => c[0] === 'plan')).toBe(false);
+  });
+
+  it('the CLI wiring prints one error line and a non-zero code', () => {
+    const res = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], {
+      cwd: root,
+      env: { ...env, PATH: dirname(process.execPath), NX_WORKSPACE_ROOT: root },
+      encoding: 'utf8',
+    });
+    expect(res.stderr.trim().split('\n')).toEqual(['error: terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or put it on PATH.']);
+    expect(res.status).toBe(2);
+    const ok = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], { cwd: root, env: { ...process.env, ...env, NX_WORKSPACE_ROOT: root }, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(calls().map((c) => c[0])).toEqual(['version', 'init', 'plan', 'show', 'show']);
+    const bad = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(bad.stderr).toMatch(/^error: --env needs an environment name/);
+  });
+});
+
+describe('preflight checks', () => {
+  it('accepts each AWS credential source and rejects half-set keys', () => {
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    expect(checkAwsCredentials({ AWS_PROFILE: 'dev' }, home)).toBe('profile dev');
+    expect(checkAwsCredentials({ AWS_WEB_IDENTITY_TOKEN_FILE: '/t', AWS_ROLE_ARN: 'arn' }, home)).toMatch(/OIDC/);
+    expect(checkAwsCredentials({ AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/x' }, home)).toMatch(/container/);
+    expect(checkAwsCredentials({ SECURE_API_AWS_CREDENTIALS: 'instance' }, home)).toMatch(/instance/);
+    expect(() => checkAwsCredentials({ AWS_ACCESS_KEY_ID: 'x' }, home)).toThrow(/AWS_SECRET_ACCESS_KEY is not/);
+    expect(() => checkAwsCredentials({}, home)).toThrow(PreflightError);
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(join(home, '.aws', 'credentials'), '[default]\n');
+    expect(checkAwsCredentials({}, home)).toBe('shared config files');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('names the first terraform error for other init failures', () => {
+    expect(explainInitFailure('Error: Backend configuration changed\n...')).toBe('terraform init failed: Backend configuration changed. Run it by hand in the stack folder for details.');
+  });
+
+  it('checkTerraform reports a missing binary', () => {
+    expect(() => checkTerraform({ PATH: '/nonexistent' })).toThrow(/not on PATH/);
+  });
+});
