@@ -1,0 +1,359 @@
+import Database from 'better-sqlite3';
+import { chmodSync } from 'node:fs';
+import { DataDirError, prepareDataDir } from './data-dir';
+
+/** Marks a SQLite file as ours: a database without it is foreign and never touched. */
+export const STORE_FORMAT = 'secure-api-twin';
+/** The schema this build reads and writes. A store with a higher version is refused, never downgraded. */
+export const SCHEMA_VERSION = 1;
+
+/** Cognito's user statuses that the twin produces. */
+export type UserStatus = 'FORCE_CHANGE_PASSWORD' | 'CONFIRMED' | 'UNCONFIRMED' | 'RESET_REQUIRED';
+
+/** One user of one pool, as stored. */
+export interface UserRecord {
+  readonly poolId: string;
+  /** The user name Cognito reports (for pools with email as user name: the `sub`). */
+  readonly username: string;
+  /** `username` as looked up: lower-cased unless the pool's user names are case sensitive. */
+  readonly usernameKey: string;
+  readonly sub: string;
+  /** Lower-cased email when the pool signs in by email (unique per pool), else null. */
+  readonly emailKey: string | null;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly status: UserStatus;
+  readonly enabled: boolean;
+  /** scrypt hash (`scrypt$N$r$p$salt$hash`), never the password. */
+  readonly passwordHash: string | null;
+  /** When the temporary password stops working (ms since epoch), or null. */
+  readonly tempPasswordExpiresAt: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly failedAttempts: number;
+  readonly lockedUntil: number;
+  /** Access tokens issued before this instant are revoked (GlobalSignOut). */
+  readonly tokensValidAfter: number;
+  readonly confirmationCodeHash: string | null;
+  readonly confirmationCodeExpiresAt: number | null;
+}
+
+/** A refresh token, kept by its SHA-256 only. */
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  readonly poolId: string;
+  readonly clientId: string;
+  readonly sub: string;
+  readonly originJti: string;
+  /** Hosted UI session that produced it (revoked by /logout), or null. */
+  readonly sessionId: string | null;
+  readonly scopes: string;
+  readonly authTime: number;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+}
+
+/** A signing key of one pool. */
+export interface SigningKeyRecord {
+  readonly poolId: string;
+  readonly tokenUse: 'id' | 'access';
+  readonly kid: string;
+  /** Private key as a JWK (JSON). Lives only in the data directory. */
+  readonly privateJwk: string;
+}
+
+const SCHEMA = `
+CREATE TABLE twin_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL);
+CREATE TABLE resource_ids (address TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, secret TEXT);
+CREATE TABLE signing_keys (
+  pool_id TEXT NOT NULL, token_use TEXT NOT NULL, kid TEXT NOT NULL UNIQUE, private_jwk TEXT NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY (pool_id, token_use));
+CREATE TABLE users (
+  pool_id TEXT NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, sub TEXT NOT NULL UNIQUE,
+  email_key TEXT, attributes TEXT NOT NULL, status TEXT NOT NULL, enabled INTEGER NOT NULL,
+  password_hash TEXT, temp_password_expires_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,
+  tokens_valid_after INTEGER NOT NULL DEFAULT 0, confirmation_code_hash TEXT, confirmation_code_expires_at INTEGER,
+  PRIMARY KEY (pool_id, username_key));
+CREATE UNIQUE INDEX users_by_email ON users (pool_id, email_key) WHERE email_key IS NOT NULL;
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY, pool_id TEXT NOT NULL, client_id TEXT NOT NULL, sub TEXT NOT NULL,
+  origin_jti TEXT NOT NULL, session_id TEXT, scopes TEXT NOT NULL, auth_time INTEGER NOT NULL,
+  issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);
+CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub);
+CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
+CREATE TABLE revoked_origins (origin_jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+`;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The twin's durable state in one SQLite file (WAL, every multi-step change in a transaction): ids of the
+ * resources built from the stack, signing keys, users, refresh tokens and revocations.
+ */
+export class TwinStore {
+  private constructor(private readonly db: Database.Database, readonly file: string) {}
+
+  /**
+   * Opens the store of `dir`, creating it in an empty or absent directory. Throws a DataDirError, before
+   * writing anything, for an unreadable, foreign or newer-version directory.
+   */
+  static open(dir: string): TwinStore {
+    const { file, exists } = prepareDataDir(dir);
+    if (exists) checkExisting(file);
+    let db: Database.Database;
+    try {
+      db = new Database(file, { fileMustExist: exists });
+    } catch (err) {
+      throw new DataDirError(`cannot open the twin store ${file} (${(err as Error).message}). Fix: check the file or pass another --data-dir.`);
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      if (!exists) {
+        db.transaction(() => {
+          db.exec(SCHEMA);
+          const meta = db.prepare('INSERT INTO twin_meta (key, value) VALUES (?, ?)');
+          meta.run('format', STORE_FORMAT);
+          meta.run('created_at', new Date().toISOString());
+          db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(SCHEMA_VERSION, Date.now());
+        })();
+        chmodSync(file, 0o600);
+      }
+    } catch (err) {
+      db.close();
+      throw new DataDirError(`cannot prepare the twin store ${file} (${(err as Error).message}). Fix: pass another --data-dir.`);
+    }
+    return new TwinStore(db, file);
+  }
+
+  /** Runs `fn` in one transaction: all of its writes or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** The id (and secret) recorded for a Terraform address, created by `create` on first use. */
+  resourceId(address: string, create: () => { id: string; secret?: string }): { id: string; secret?: string } {
+    return this.transaction(() => {
+      const row = this.db.prepare('SELECT id, secret FROM resource_ids WHERE address = ?').get(address) as Row | undefined;
+      if (row) return { id: row['id'] as string, secret: (row['secret'] as string | null) ?? undefined };
+      const made = create();
+      this.db.prepare('INSERT INTO resource_ids (address, id, secret) VALUES (?, ?, ?)').run(address, made.id, made.secret ?? null);
+      return made;
+    });
+  }
+
+  /** The pool's key for one token use, created by `create` on first use. */
+  signingKey(poolId: string, tokenUse: 'id' | 'access', create: () => { kid: string; privateJwk: string }, now: number): SigningKeyRecord {
+    return this.transaction(() => {
+      const row = this.db.prepare('SELECT kid, private_jwk FROM signing_keys WHERE pool_id = ? AND token_use = ?').get(poolId, tokenUse) as Row | undefined;
+      if (row) return { poolId, tokenUse, kid: row['kid'] as string, privateJwk: row['private_jwk'] as string };
+      const made = create();
+      this.db.prepare('INSERT INTO signing_keys (pool_id, token_use, kid, private_jwk, created_at) VALUES (?, ?, ?, ?, ?)').run(poolId, tokenUse, made.kid, made.privateJwk, now);
+      return { poolId, tokenUse, ...made };
+    });
+  }
+
+  userByKey(poolId: string, usernameKey: string): UserRecord | undefined {
+    return toUser(this.db.prepare('SELECT * FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, usernameKey) as Row | undefined);
+  }
+
+  userByEmail(poolId: string, emailKey: string): UserRecord | undefined {
+    return toUser(this.db.prepare('SELECT * FROM users WHERE pool_id = ? AND email_key = ?').get(poolId, emailKey) as Row | undefined);
+  }
+
+  userBySub(poolId: string, sub: string): UserRecord | undefined {
+    return toUser(this.db.prepare('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined);
+  }
+
+  /** Users of a pool in user-name order, starting after `afterKey`. */
+  listUsers(poolId: string, afterKey: string | undefined, limit: number): UserRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT ?')
+      .all(poolId, afterKey ?? '', limit) as Row[];
+    return rows.map((r) => toUser(r) as UserRecord);
+  }
+
+  countUsers(poolId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE pool_id = ?').get(poolId) as Row)['n'] as number;
+  }
+
+  insertUser(user: UserRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO users (pool_id, username, username_key, sub, email_key, attributes, status, enabled, password_hash,
+          temp_password_expires_at, created_at, updated_at, failed_attempts, locked_until, tokens_valid_after,
+          confirmation_code_hash, confirmation_code_expires_at)
+         VALUES (@poolId, @username, @usernameKey, @sub, @emailKey, @attributes, @status, @enabled, @passwordHash,
+          @tempPasswordExpiresAt, @createdAt, @updatedAt, @failedAttempts, @lockedUntil, @tokensValidAfter,
+          @confirmationCodeHash, @confirmationCodeExpiresAt)`,
+      )
+      .run(fromUser(user));
+  }
+
+  /** Replaces the mutable fields of a user (identified by pool and sub). */
+  updateUser(user: UserRecord): void {
+    this.db
+      .prepare(
+        `UPDATE users SET email_key = @emailKey, attributes = @attributes, status = @status, enabled = @enabled,
+          password_hash = @passwordHash, temp_password_expires_at = @tempPasswordExpiresAt, updated_at = @updatedAt,
+          failed_attempts = @failedAttempts, locked_until = @lockedUntil, tokens_valid_after = @tokensValidAfter,
+          confirmation_code_hash = @confirmationCodeHash, confirmation_code_expires_at = @confirmationCodeExpiresAt
+         WHERE pool_id = @poolId AND sub = @sub`,
+      )
+      .run(fromUser(user));
+  }
+
+  /** Deletes a user and every refresh token issued to them, together. */
+  deleteUser(poolId: string, sub: string): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM refresh_tokens WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+      this.db.prepare('DELETE FROM users WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+    });
+  }
+
+  insertRefreshToken(token: RefreshTokenRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, session_id, scopes, auth_time,
+          issued_at, expires_at, revoked_at)
+         VALUES (@tokenHash, @poolId, @clientId, @sub, @originJti, @sessionId, @scopes, @authTime, @issuedAt, @expiresAt, @revokedAt)`,
+      )
+      .run({ ...token });
+  }
+
+  refreshToken(tokenHash: string): RefreshTokenRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      tokenHash: r['token_hash'] as string,
+      poolId: r['pool_id'] as string,
+      clientId: r['client_id'] as string,
+      sub: r['sub'] as string,
+      originJti: r['origin_jti'] as string,
+      sessionId: (r['session_id'] as string | null) ?? null,
+      scopes: r['scopes'] as string,
+      authTime: r['auth_time'] as number,
+      issuedAt: r['issued_at'] as number,
+      expiresAt: r['expires_at'] as number,
+      revokedAt: (r['revoked_at'] as number | null) ?? null,
+    };
+  }
+
+  /** Revokes one refresh token and the access and ID tokens issued with it (same origin_jti). */
+  revokeRefreshToken(token: RefreshTokenRecord, now: number, accessExpiresAt: number): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(now, token.tokenHash);
+      this.revokeOrigin(token.originJti, Math.max(token.expiresAt, accessExpiresAt));
+    });
+  }
+
+  /** GlobalSignOut: every refresh token of the user, and every access token issued until `now`. */
+  revokeAllForUser(poolId: string, sub: string, now: number): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL').run(now, poolId, sub);
+      this.db.prepare('UPDATE users SET tokens_valid_after = ? WHERE pool_id = ? AND sub = ?').run(now, poolId, sub);
+    });
+  }
+
+  /** /logout: the refresh tokens issued in one hosted UI session, with their access tokens. */
+  revokeSession(sessionId: string, now: number, accessExpiresAt: number): number {
+    return this.transaction(() => {
+      const rows = this.db.prepare('SELECT origin_jti, expires_at FROM refresh_tokens WHERE session_id = ? AND revoked_at IS NULL').all(sessionId) as Row[];
+      for (const r of rows) this.revokeOrigin(r['origin_jti'] as string, Math.max(r['expires_at'] as number, accessExpiresAt));
+      return this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL').run(now, sessionId).changes;
+    });
+  }
+
+  /** Marks every token of one authentication (origin_jti) as revoked until `expiresAt`. */
+  revokeOrigin(originJti: string, expiresAt: number): void {
+    this.db.prepare('INSERT INTO revoked_origins (origin_jti, expires_at) VALUES (?, ?) ON CONFLICT (origin_jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)').run(originJti, expiresAt);
+  }
+
+  isOriginRevoked(originJti: string): boolean {
+    return this.db.prepare('SELECT 1 FROM revoked_origins WHERE origin_jti = ?').get(originJti) !== undefined;
+  }
+
+  /** Drops revocation entries and refresh tokens that have expired anyway. */
+  prune(now: number): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM revoked_origins WHERE expires_at < ?').run(now);
+      this.db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?').run(now);
+    });
+  }
+
+  /** The schema version recorded in the store. */
+  schemaVersion(): number {
+    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as Row)['v'] as number;
+  }
+
+  /** Result of SQLite's own integrity check (`ok` when consistent). */
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+/** Reads an existing store file without writing to it and refuses foreign, damaged or newer-version files. */
+function checkExisting(file: string): void {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('twin_meta', 'schema_version')").all() as Row[];
+    if (tables.length < 2) {
+      throw new DataDirError(`${file} is a SQLite database but not a twin store (no twin_meta / schema_version tables). The twin leaves it untouched. Fix: pass --data-dir to an empty or new directory.`);
+    }
+    const format = db.prepare("SELECT value FROM twin_meta WHERE key = 'format'").get() as Row | undefined;
+    if (format?.['value'] !== STORE_FORMAT) {
+      throw new DataDirError(`${file} belongs to another program (format ${JSON.stringify(format?.['value'] ?? null)}, expected "${STORE_FORMAT}"). The twin leaves it untouched. Fix: pass --data-dir to an empty or new directory.`);
+    }
+    const version = (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as Row)['v'];
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+      throw new DataDirError(`${file} records no valid schema version. The twin leaves it untouched. Fix: pass --data-dir to an empty or new directory.`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new DataDirError(`${file} was written by a newer twin (schema version ${version}; this twin reads up to ${SCHEMA_VERSION}). The twin leaves it untouched. Fix: update the workspace, or pass another --data-dir.`);
+    }
+  } catch (err) {
+    if (err instanceof DataDirError) throw err;
+    throw new DataDirError(`the twin store ${file} is unreadable (${(err as Error).message}). The twin leaves it untouched. Fix: restore it or pass another --data-dir.`);
+  } finally {
+    db?.close();
+  }
+}
+
+function toUser(r: Row | undefined): UserRecord | undefined {
+  if (!r) return undefined;
+  return {
+    poolId: r['pool_id'] as string,
+    username: r['username'] as string,
+    usernameKey: r['username_key'] as string,
+    sub: r['sub'] as string,
+    emailKey: (r['email_key'] as string | null) ?? null,
+    attributes: JSON.parse(r['attributes'] as string) as Record<string, string>,
+    status: r['status'] as UserStatus,
+    enabled: r['enabled'] === 1,
+    passwordHash: (r['password_hash'] as string | null) ?? null,
+    tempPasswordExpiresAt: (r['temp_password_expires_at'] as number | null) ?? null,
+    createdAt: r['created_at'] as number,
+    updatedAt: r['updated_at'] as number,
+    failedAttempts: r['failed_attempts'] as number,
+    lockedUntil: r['locked_until'] as number,
+    tokensValidAfter: r['tokens_valid_after'] as number,
+    confirmationCodeHash: (r['confirmation_code_hash'] as string | null) ?? null,
+    confirmationCodeExpiresAt: (r['confirmation_code_expires_at'] as number | null) ?? null,
+  };
+}
+
+function fromUser(u: UserRecord): Row {
+  return { ...u, attributes: JSON.stringify(u.attributes), enabled: u.enabled ? 1 : 0 };
+}
