@@ -1,0 +1,45 @@
+import { Token } from 'cdktf';
+
+/** A unit Cognito accepts in an app client's `token_validity_units`. */
+export type DurationUnit = 'seconds' | 'minutes' | 'hours' | 'days';
+
+const SECONDS_PER: Record<DurationUnit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+/**
+ * A span of time with its unit. The unit is kept as given, so that the synthesized Terraform reads as written
+ * (`id_token_validity = 60`, `token_validity_units { id_token = "minutes" }`) instead of a converted number.
+ */
+export class Duration {
+  static seconds(amount: number): Duration {
+    return new Duration(amount, 'seconds');
+  }
+
+  static minutes(amount: number): Duration {
+    return new Duration(amount, 'minutes');
+  }
+
+  static hours(amount: number): Duration {
+    return new Duration(amount, 'hours');
+  }
+
+  static days(amount: number): Duration {
+    return new Duration(amount, 'days');
+  }
+
+  private constructor(
+    /** The number of `unit`s. */
+    readonly amount: number,
+    /** The unit `amount` counts. */
+    readonly unit: DurationUnit,
+  ) {}
+
+  /** The length in seconds; `undefined` while `amount` is an unresolved token. */
+  toSeconds(): number | undefined {
+    return Token.isUnresolved(this.amount) ? undefined : this.amount * SECONDS_PER[this.unit];
+  }
+
+  /** `60 minutes`. */
+  toString(): string {
+    return `${this.amount} ${this.unit}`;
+  }
+}
