@@ -1,0 +1,110 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ValidationError } from '@secure-api/core';
+import { Match, newTestStack, Template } from '@secure-api/testing';
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { UserPool } from './user-pool';
+import { MessageAction, UserPoolUser, type UserPoolUserOptions } from './user-pool-user';
+
+const USER = 'aws_cognito_user';
+
+function newPool(): UserPool {
+  const stack = newTestStack();
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  return new UserPool(stack, 'Pool');
+}
+
+function synthUser(build: (pool: UserPool) => UserPoolUserOptions): Template {
+  return Template.synth((stack) => {
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const pool = new UserPool(stack, 'Pool');
+    pool.addUser('Ann', build(pool));
+  });
+}
+
+describe('UserPoolUser', () => {
+  it('defaults: email as username, verified, Cognito-generated password sent by email', () => {
+    let user!: UserPoolUser;
+    const t = Template.synth((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      user = new UserPool(stack, 'Pool').addUser('Ann', { email: 'ann@example.com' });
+      new TerraformOutput(stack, 'sub', { value: user.sub });
+    });
+    t.resourceCountIs(USER, 1);
+    t.hasResourceProperties(USER, {
+      user_pool_id: Template.ref(t.resource('aws_cognito_user_pool'), 'id'),
+      username: 'ann@example.com',
+      attributes: Match.exact({ email: 'ann@example.com', email_verified: 'true' }),
+      temporary_password: Match.absent(),
+      password: Match.absent(),
+      message_action: Match.absent(),
+      desired_delivery_mediums: ['EMAIL'],
+    });
+    expect(user.username).toBe('ann@example.com');
+    expect(user.email).toBe('ann@example.com');
+    expect(t.outputs()['sub'].value).toBe(Template.ref(t.resource(USER), 'sub'));
+  });
+
+  it('reads the temporary password from a sensitive Terraform variable', () => {
+    const t = Template.synth((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const pool = new UserPool(stack, 'Pool');
+      const pw = new TerraformVariable(stack, 'ann_temporary_password', { type: 'string', sensitive: true });
+      pool.addUser('Ann', { email: 'ann@example.com', temporaryPassword: pw });
+      pool.addUser('Bob', { email: 'bob@example.com', temporaryPassword: pw.stringValue });
+    });
+    expect(t.resources(USER, { temporary_password: '${var.ann_temporary_password}' })).toHaveLength(2);
+    expect(t.block<Record<string, { sensitive?: boolean }>>('variable')?.['ann_temporary_password'].sensitive).toBe(true);
+  });
+
+  it('unverified email, suppressed invitation', () => {
+    synthUser(() => ({ email: 'ann@example.com', emailVerified: false, messageAction: MessageAction.SUPPRESS })).hasResourceProperties(USER, {
+      attributes: { email_verified: 'false' },
+      message_action: 'SUPPRESS',
+      desired_delivery_mediums: Match.absent(),
+    });
+    synthUser(() => ({ email: 'ann@example.com', messageAction: 'RESEND' })).hasResourceProperties(USER, { message_action: 'RESEND', desired_delivery_mediums: ['EMAIL'] });
+  });
+
+  it('can be created with new', () => {
+    const pool = newPool();
+    expect(new UserPoolUser(pool, 'Direct', { userPool: pool, email: 'd@example.com' }).resource.usernameInput).toBe('d@example.com');
+  });
+
+  describe('validation', () => {
+    const add = (options: UserPoolUserOptions) => () => newPool().addUser('Ann', options);
+
+    it('throws when the temporary password is a literal, without echoing it', () => {
+      const secret = 'Hunter2!Hunter2!';
+      expect(add({ email: 'ann@example.com', temporaryPassword: secret })).toThrow(ValidationError);
+      expect(add({ email: 'ann@example.com', temporaryPassword: secret })).toThrow(
+        'test/Pool/Ann: invalid temporaryPassword "(a literal string, not shown)": a password must never be written in code. Fix: pass a sensitive TerraformVariable',
+      );
+      let error: ValidationError | undefined;
+      try {
+        add({ email: 'ann@example.com', temporaryPassword: secret })();
+      } catch (e) {
+        error = e as ValidationError;
+      }
+      expect(error?.message).not.toContain(secret);
+      expect(error?.value).not.toBe(secret);
+    });
+
+    it('throws when the variable is not sensitive or not a string', () => {
+      const pool = newPool();
+      const stack = TerraformStack.of(pool);
+      const plain = new TerraformVariable(stack, 'plain', { type: 'string' });
+      expect(() => pool.addUser('A', { email: 'a@example.com', temporaryPassword: plain })).toThrow(/invalid temporaryPassword "var.plain": the variable is not sensitive.*Fix: declare it with sensitive: true/);
+      const num = new TerraformVariable(stack, 'num', { type: 'number', sensitive: true });
+      expect(() => pool.addUser('B', { email: 'b@example.com', temporaryPassword: num })).toThrow(/the variable has type number/);
+    });
+
+    it('throws when the email is not an email address', () => {
+      expect(add({ email: 'ann' })).toThrow(/test\/Pool\/Ann: invalid email "ann": is not an email address/);
+      expect(add({ email: 'ann @example.com' })).toThrow(/invalid email/);
+    });
+
+    it('throws when the message action is unknown', () => {
+      expect(add({ email: 'ann@example.com', messageAction: 'SEND' as MessageAction })).toThrow(/invalid messageAction "SEND"/);
+    });
+  });
+});
