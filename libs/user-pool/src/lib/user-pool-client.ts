@@ -264,15 +264,15 @@ export class UserPoolClient extends Construct {
     this.scopeList = props.disableOAuth ? [] : this.usesDefaultScopes ? [...STANDARD_DEFAULT_SCOPES] : withOpenId((oAuth.scopes ?? []).map((s) => s.scopeName));
     this.checkScopeCount();
 
-    const id_ = props.idTokenValidity ?? Duration.minutes(60);
+    const idToken = props.idTokenValidity ?? Duration.minutes(60);
     const access = props.accessTokenValidity ?? Duration.minutes(60);
     const refresh = props.refreshTokenValidity ?? Duration.days(30);
     const session = props.authSessionValidity ?? Duration.minutes(3);
-    validateDuration(this, 'idTokenValidity', id_, Duration.minutes(5), Duration.days(1));
+    validateDuration(this, 'idTokenValidity', idToken, Duration.minutes(5), Duration.days(1));
     validateDuration(this, 'accessTokenValidity', access, Duration.minutes(5), Duration.days(1));
     validateDuration(this, 'refreshTokenValidity', refresh, Duration.minutes(60), Duration.days(3650));
     validateDuration(this, 'authSessionValidity', session, Duration.minutes(3), Duration.minutes(15));
-    validateDuration(this, 'idTokenValidity', id_, Duration.minutes(5), refresh, 'make the ID token expire before the refresh token');
+    validateDuration(this, 'idTokenValidity', idToken, Duration.minutes(5), refresh, 'make the ID token expire before the refresh token');
     validateDuration(this, 'accessTokenValidity', access, Duration.minutes(5), refresh, 'make the access token expire before the refresh token');
     const sessionSeconds = session.toSeconds();
     const sessionMinutes = sessionSeconds === undefined ? session.amount : sessionSeconds / 60;
@@ -301,10 +301,10 @@ export class UserPoolClient extends Construct {
       explicitAuthFlows,
       preventUserExistenceErrors: (props.preventUserExistenceErrors ?? true) ? 'ENABLED' : 'LEGACY',
       enableTokenRevocation: props.enableTokenRevocation ?? true,
-      idTokenValidity: id_.amount,
+      idTokenValidity: idToken.amount,
       accessTokenValidity: access.amount,
       refreshTokenValidity: refresh.amount,
-      tokenValidityUnits: [{ idToken: id_.unit, accessToken: access.unit, refreshToken: refresh.unit }],
+      tokenValidityUnits: [{ idToken: idToken.unit, accessToken: access.unit, refreshToken: refresh.unit }],
       authSessionValidity: sessionMinutes,
     });
     this.clientId = this.resource.id;
