@@ -1,0 +1,251 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TwinContext } from '../../contracts';
+import { runAwsProxy, runHttpProxy, runMock, type IntegrationRequest, type IntegrationResult, type LambdaHandler } from './integrations';
+import type { GatewayModel, MethodModel, ResourceModel, RestApiModel, StageModel } from './model';
+import { gatewayResponse, type GatewayReply, type GatewayResponseType } from './responses';
+import { matchResource, methodFor, pathSegments } from './router';
+import { renderTemplate } from './template';
+
+/** The request as the gateway sees it, independent of the HTTP framework. */
+export interface GatewayRequest {
+  readonly method: string;
+  /** Path and query as sent (`/abc123defg/dev/items?x=1`). */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  /** Alternating names and values as received (to measure the header block). */
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
+  readonly sourceIp: string;
+  readonly protocol: string;
+}
+
+/** Options of the runtime (see `ApiGatewayOptions` for their documentation). */
+export interface RuntimeOptions {
+  readonly accessLog: (line: string) => void;
+  readonly lambdaHandlers: Readonly<Record<string, LambdaHandler>>;
+  readonly throttling: boolean;
+}
+
+/** API Gateway's limit on the request line and headers together (design.md §7). */
+export const MAX_HEADER_BYTES = 10_240;
+
+interface Target {
+  readonly api?: RestApiModel;
+  readonly stage?: StageModel;
+  /** The path after the stage (`/items/42`), when the URL has the invoke shape. */
+  readonly rest?: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * One request through API Gateway's stages, in its order: header limit → API and stage → resource and method
+ * (403 Missing Authentication Token) → throttle (429) → authorization (401) → integration → response, with an
+ * `x-amzn-RequestId` on every answer and one access-log line per request in the stage's format.
+ */
+export class GatewayRuntime {
+  constructor(
+    readonly model: GatewayModel,
+    private readonly ctx: TwinContext,
+    private readonly options: RuntimeOptions,
+  ) {}
+
+  async handle(req: GatewayRequest): Promise<GatewayReply> {
+    const started = performance.now();
+    const now = this.ctx.clock.now();
+    const requestId = randomUUID();
+    const q = req.url.indexOf('?');
+    const rawPath = q < 0 ? req.url : req.url.slice(0, q);
+    const rawQuery = q < 0 ? '' : req.url.slice(q + 1);
+    const target = this.target(rawPath);
+    const host = typeof req.headers.host === 'string' ? req.headers.host : '';
+    const context: Record<string, unknown> = {
+      requestId,
+      extendedRequestId: requestId,
+      apiId: target.api?.id,
+      stage: target.stage?.name,
+      httpMethod: req.method,
+      path: target.stage ? `/${target.stage.name}${target.rest ?? ''}` : rawPath,
+      protocol: req.protocol,
+      requestTime: clfTime(now),
+      requestTimeEpoch: now,
+      accountId: this.model.accountId,
+      domainName: host,
+      domainPrefix: target.api?.id,
+      identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] },
+    };
+    const log: Record<string, unknown> = {};
+    let reply: GatewayReply;
+    try {
+      reply = await this.pipeline(req, target, rawQuery, context, log);
+    } catch (err) {
+      log['failure'] = (err as Error)?.message;
+      reply = this.fail(target.api, 'API_CONFIGURATION_ERROR', req, context);
+    }
+    if (target.stage?.xray) reply.headers['X-Amzn-Trace-Id'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    if (target.stage?.accessLogFormat) this.writeAccessLog(target.stage.accessLogFormat, context, reply, started, log);
+    const diagnostic = log['failure'] ?? log['integrationError'];
+    return diagnostic === undefined ? reply : { ...reply, diagnostic: String(diagnostic) };
+  }
+
+  private async pipeline(req: GatewayRequest, target: Target, rawQuery: string, context: Record<string, unknown>, log: Record<string, unknown>): Promise<GatewayReply> {
+    if (headerBytes(req.rawHeaders) > MAX_HEADER_BYTES) {
+      return this.fail(target.api, 'REQUEST_TOO_LARGE', req, context, { status: 431, message: 'Request Header Fields Too Large' });
+    }
+    const { api, stage, rest } = target;
+    if (!api || !stage || rest === undefined) return this.fail(api, 'MISSING_AUTHENTICATION_TOKEN', req, context);
+    const match = matchResource(api.root, pathSegments(rest));
+    const method = match ? methodFor(match.resource, req.method) : undefined;
+    if (!match || !method) return this.fail(api, 'MISSING_AUTHENTICATION_TOKEN', req, context);
+    const resource: ResourceModel = match.resource;
+    context['resourceId'] = resource.id;
+    context['resourcePath'] = resource.path;
+
+    if (this.options.throttling && !stage.throttle.allow(resource.path, method.httpMethod)) {
+      return this.fail(api, 'THROTTLED', req, context, {}, match.params);
+    }
+
+    const denied = await this.authorize(method, req, context, log);
+    if (denied) return this.fail(api, denied.type, req, context, denied.override, match.params);
+
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [k, v] of new URLSearchParams(rawQuery)) {
+      query[k] = v;
+      (multiQuery[k] ??= []).push(v);
+    }
+    const integrationRequest: IntegrationRequest = {
+      httpMethod: req.method,
+      path: rest,
+      rawQuery,
+      query,
+      multiQuery,
+      headers: req.headers,
+      body: req.body,
+      pathParams: match.params,
+      stageVariables: stage.variables,
+      context,
+    };
+    const integrationStart = performance.now();
+    const result = await this.integrate(method, resource, integrationRequest);
+    context['integrationLatency'] = Math.round(performance.now() - integrationStart);
+    context['integration'] = { latency: context['integrationLatency'], status: result.kind === 'response' ? result.integrationStatus : undefined, error: result.kind === 'error' ? result.detail : undefined };
+    if (result.kind === 'error') {
+      log['integrationError'] = result.detail;
+      return this.fail(api, result.type, req, context, result.message ? { message: result.message } : {}, match.params);
+    }
+    context['integrationStatus'] = result.integrationStatus;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(result.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    headers['x-amzn-RequestId'] = String(context['requestId']);
+    return { statusCode: result.statusCode, headers, body: result.body };
+  }
+
+  private async authorize(
+    method: MethodModel,
+    req: GatewayRequest,
+    context: Record<string, unknown>,
+    log: Record<string, unknown>,
+  ): Promise<{ type: GatewayResponseType; override?: { status?: number; message?: string } } | undefined> {
+    if (method.authorization === 'NONE') {
+      return method.apiKeyRequired ? { type: 'INVALID_API_KEY' } : undefined;
+    }
+    if (method.authorization === 'AWS_IAM') return { type: 'MISSING_AUTHENTICATION_TOKEN' };
+    if (!method.authorizer) return { type: 'AUTHORIZER_CONFIGURATION_ERROR' };
+    const raw = req.headers[method.authorizer.config.header];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    const started = performance.now();
+    const result = await method.authorizer.authorize(value, method.scopes);
+    context['authorizer'] = { latency: Math.round(performance.now() - started), ...(result.ok ? { claims: result.claims } : { error: result.message }) };
+    if (!result.ok) {
+      log['authorizer'] = result.reason;
+      if (result.tooLarge) return { type: 'REQUEST_TOO_LARGE' };
+      return { type: 'UNAUTHORIZED', override: { message: result.message } };
+    }
+    if (method.apiKeyRequired) return { type: 'INVALID_API_KEY' };
+    return undefined;
+  }
+
+  private integrate(method: MethodModel, resource: ResourceModel, req: IntegrationRequest): Promise<IntegrationResult> | IntegrationResult {
+    const integration = method.integration;
+    if (!integration) return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${method.address} has no integration` };
+    switch (integration.type) {
+      case 'MOCK':
+        return runMock(method, integration, req);
+      case 'HTTP_PROXY':
+      case 'HTTP':
+        return runHttpProxy(integration, req);
+      case 'AWS_PROXY':
+        return runAwsProxy(integration, req, resource.path, this.options.lambdaHandlers);
+      default:
+        return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${integration.address}: integration type ${integration.type} is not emulated` };
+    }
+  }
+
+  private fail(
+    api: RestApiModel | undefined,
+    type: GatewayResponseType,
+    req: GatewayRequest,
+    context: Record<string, unknown>,
+    override: { status?: number; message?: string } = {},
+    pathParams: Readonly<Record<string, string>> = {},
+  ): GatewayReply {
+    const stage = typeof context['stage'] === 'string' ? api?.stages.get(context['stage']) : undefined;
+    const reply = gatewayResponse(api, type, { requestId: String(context['requestId']), headers: req.headers as Record<string, string>, pathParams, stageVariables: stage?.variables, context }, override);
+    context['error'] = { message: reply.error?.message, messageString: JSON.stringify(reply.error?.message ?? ''), responseType: type };
+    return reply;
+  }
+
+  /** Parses `/restapis/<api>/<stage>/_user_request_/<path>` or `/<api>/<stage>/<path>`. */
+  private target(rawPath: string): Target {
+    const parts = rawPath.split('/');
+    let apiId: string | undefined;
+    let stageName: string | undefined;
+    let restStart = -1;
+    if (parts[1] === 'restapis') {
+      apiId = parts[2];
+      stageName = parts[3];
+      if (parts[4] === '_user_request_') restStart = 5;
+    } else {
+      apiId = parts[1];
+      stageName = parts[2];
+      if (stageName !== undefined && stageName !== '') restStart = 3;
+    }
+    const api = apiId ? this.model.apis.get(apiId) : undefined;
+    const stage = api && stageName ? api.stages.get(stageName) : undefined;
+    if (!stage || restStart < 0) return { api, stage };
+    return { api, stage, rest: `/${parts.slice(restStart).join('/')}` };
+  }
+
+  private writeAccessLog(format: string, context: Record<string, unknown>, reply: GatewayReply, started: number, log: Record<string, unknown>): void {
+    const length = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
+    const scope = {
+      context: {
+        ...context,
+        status: reply.statusCode,
+        responseLength: length,
+        responseLatency: Math.round(performance.now() - started),
+        authorize: context['authorizer'] ? { status: log['authorizer'] ? 401 : 200, error: log['authorizer'] } : undefined,
+      },
+    };
+    try {
+      this.options.accessLog(renderTemplate(format, scope, { missing: '-' }));
+    } catch {
+      // A sink that fails must not fail the request it logs.
+    }
+  }
+}
+
+function headerBytes(raw: readonly string[]): number {
+  let n = 0;
+  for (const part of raw) n += part.length;
+  return n;
+}
+
+/** `$context.requestTime` in CLF: `26/Nov/2026:09:05:25 +0000`. */
+function clfTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}

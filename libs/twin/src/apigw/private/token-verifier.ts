@@ -1,0 +1,203 @@
+import { compactVerify, importJWK } from 'jose';
+import type { TwinClock, TwinPoolView } from '../../contracts';
+import { parseStrictJson } from './strict-json';
+
+/** Claims as the token carries them (after the checks below, known claims have their expected types). */
+export type TokenClaims = Readonly<Record<string, unknown>>;
+
+/** A token that passed every check: its claims, the pool that issued it and its use. */
+export interface VerifiedToken {
+  readonly ok: true;
+  readonly claims: TokenClaims;
+  readonly tokenUse: 'id' | 'access';
+  /** `exp` in milliseconds since the epoch. */
+  readonly expiresAt: number;
+  readonly pool: TwinPoolView;
+}
+
+/**
+ * Why a token was refused. `reason` is for logs and tests only: clients see API Gateway's fixed messages.
+ * `expired` selects "The incoming token has expired"; `tooLarge` answers 413 before any crypto.
+ */
+export interface RejectedToken {
+  readonly ok: false;
+  readonly reason: string;
+  readonly expired?: boolean;
+  readonly tooLarge?: boolean;
+}
+
+export type VerifyResult = VerifiedToken | RejectedToken;
+
+/** Tunables of the verifier; the defaults are what the gateway uses. */
+export interface TokenVerifierOptions {
+  /**
+   * Tolerance for `iat` and `nbf` in the future (clock skew between the issuer and us), in seconds.
+   * @default 30
+   */
+  readonly skewSeconds?: number;
+  /**
+   * Minimum time between two re-reads of the pools' keys when a token names an unknown `kid`, in milliseconds.
+   * Keeps a flood of random kids from turning into key reloads.
+   * @default 60000
+   */
+  readonly keyRefreshIntervalMs?: number;
+}
+
+/** Largest token we look at, in bytes (design.md §6 item 16). */
+export const MAX_TOKEN_BYTES = 16 * 1024;
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+const MAX_KID_LENGTH = 256;
+const EMBEDDED_KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+const STRING_CLAIMS = ['iss', 'sub', 'token_use', 'scope', 'client_id', 'username', 'cognito:username', 'email', 'aud', 'jti', 'origin_jti', 'event_id', 'nonce', 'at_hash'];
+const NUMERIC_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time', 'version'];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+type VerificationKey = Awaited<ReturnType<typeof importJWK>>;
+
+interface KeyEntry {
+  readonly pool: TwinPoolView;
+  readonly key: VerificationKey;
+}
+
+/**
+ * Verifies Cognito user-pool tokens the way API Gateway's COGNITO_USER_POOLS authorizer does, with the checks that
+ * neither jose nor aws-jwt-verify makes alone (design.md §6 items 1-16): a strict parse of header and payload
+ * (duplicate member names, non-objects, bad base64url, non-UTF-8), `alg` exactly RS256, no `crit`, no embedded or
+ * remote keys, a string `kid` known to one of the pools, and after jose checked the signature: typed claims, `iss`
+ * exactly the issuing pool's, a finite `exp` after now, no `iat`/`nbf` beyond the skew, `token_use` id or access.
+ * Keys come only from the pools (`TwinPoolView.jwks()`), never from the network.
+ */
+export class TokenVerifier {
+  private keys = new Map<string, KeyEntry>();
+  private loaded: Promise<void> | undefined;
+  private lastLoad = Number.NEGATIVE_INFINITY;
+  private readonly skewMs: number;
+  private readonly refreshMs: number;
+
+  constructor(
+    private readonly pools: () => readonly TwinPoolView[],
+    private readonly clock: TwinClock,
+    options: TokenVerifierOptions = {},
+  ) {
+    this.skewMs = (options.skewSeconds ?? 30) * 1000;
+    this.refreshMs = options.keyRefreshIntervalMs ?? 60_000;
+  }
+
+  async verify(token: string): Promise<VerifyResult> {
+    if (typeof token !== 'string' || token.length === 0) return reject('no token');
+    if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) return { ok: false, reason: `token over ${MAX_TOKEN_BYTES} bytes`, tooLarge: true };
+    const parts = token.split('.');
+    if (parts.length !== 3) return reject(`${parts.length} segments (a JWS has 3)`);
+    const [headerB64, payloadB64] = parts;
+    for (const seg of parts) {
+      if (!SEGMENT.test(seg) || !canonicalBase64Url(seg)) return reject('a segment is not base64url');
+    }
+
+    const header = decodeObject(headerB64);
+    if (typeof header === 'string') return reject(`header ${header}`);
+    if (header['alg'] !== 'RS256') return reject(`alg ${JSON.stringify(header['alg'])} is not RS256`);
+    if (header['crit'] !== undefined) return reject('crit names extensions we do not process');
+    for (const name of EMBEDDED_KEY_HEADERS) {
+      if (header[name] !== undefined) return reject(`header carries "${name}": keys come only from the pool`);
+    }
+    const kid = header['kid'];
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) return reject('kid missing or not a string');
+
+    const entry = await this.keyFor(kid);
+    if (!entry) return reject('unknown kid');
+
+    try {
+      await compactVerify(token, entry.key, { algorithms: ['RS256'] });
+    } catch {
+      return reject('bad signature');
+    }
+
+    const claims = decodeObject(payloadB64);
+    if (typeof claims === 'string') return reject(`payload ${claims}`);
+    for (const name of STRING_CLAIMS) {
+      if (claims[name] !== undefined && typeof claims[name] !== 'string') return reject(`claim ${name} is not a string`);
+    }
+    for (const name of NUMERIC_CLAIMS) {
+      const v = claims[name];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return reject(`claim ${name} is not a finite number`);
+    }
+    if (claims['iss'] !== entry.pool.issuer) return reject('iss is not the issuing pool');
+    const exp = claims['exp'];
+    if (typeof exp !== 'number') return reject('no exp');
+    const now = this.clock.now();
+    const expiresAt = exp * 1000;
+    if (expiresAt <= now) return { ok: false, reason: 'expired', expired: true };
+    const iat = claims['iat'];
+    if (typeof iat === 'number' && iat * 1000 > now + this.skewMs) return reject('iat in the future');
+    const nbf = claims['nbf'];
+    if (typeof nbf === 'number' && nbf * 1000 > now + this.skewMs) return reject('nbf in the future');
+    const tokenUse = claims['token_use'];
+    if (tokenUse !== 'id' && tokenUse !== 'access') return reject('token_use is neither id nor access');
+    return { ok: true, claims, tokenUse, expiresAt, pool: entry.pool };
+  }
+
+  private async keyFor(kid: string): Promise<KeyEntry | undefined> {
+    if (!this.loaded) this.loaded = this.load();
+    await this.loaded;
+    const found = this.keys.get(kid);
+    if (found) return found;
+    // Pools may have rotated keys since the last load; re-read them, but not more often than refreshMs.
+    if (this.clock.now() - this.lastLoad < this.refreshMs) return undefined;
+    this.loaded = this.load();
+    await this.loaded;
+    return this.keys.get(kid);
+  }
+
+  private async load(): Promise<void> {
+    this.lastLoad = this.clock.now();
+    const next = new Map<string, KeyEntry>();
+    for (const pool of this.pools()) {
+      for (const jwk of pool.jwks().keys) {
+        if (jwk.kty !== 'RSA' || typeof jwk.kid !== 'string') continue;
+        if (jwk.alg !== undefined && jwk.alg !== 'RS256') continue;
+        if (jwk.use !== undefined && jwk.use !== 'sig') continue;
+        const reused = this.keys.get(jwk.kid);
+        if (reused && reused.pool === pool) {
+          next.set(jwk.kid, reused);
+          continue;
+        }
+        try {
+          const key = await importJWK({ kty: 'RSA', n: jwk.n, e: jwk.e }, 'RS256');
+          next.set(jwk.kid, { pool, key });
+        } catch {
+          // A malformed published key verifies nothing; tokens naming it are refused as an unknown kid.
+        }
+      }
+    }
+    this.keys = next;
+  }
+}
+
+function reject(reason: string): RejectedToken {
+  return { ok: false, reason };
+}
+
+/** Node's decoder skips characters it does not know; a strict token must round-trip exactly. */
+function canonicalBase64Url(seg: string): boolean {
+  if (seg.length % 4 === 1) return false;
+  return Buffer.from(seg, 'base64url').toString('base64url') === seg;
+}
+
+/** Decodes one segment to a JSON object, or returns what is wrong with it. */
+function decodeObject(seg: string): Record<string, unknown> | string {
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.from(seg, 'base64url'));
+  } catch {
+    return 'is not UTF-8';
+  }
+  let value: unknown;
+  try {
+    value = parseStrictJson(text);
+  } catch (err) {
+    return `is not strict JSON (${(err as Error).message})`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
+  return value as Record<string, unknown>;
+}
