@@ -301,7 +301,7 @@ export class RestApi extends Construct implements IRestApi {
           unauthorizedCacheControlHeaderStrategy: 'FAIL_WITH_403',
         }),
       },
-      dependsOn: [executionLogs, account].filter((d): d is CloudwatchLogGroup | ApiGatewayAccount => d !== undefined),
+      dependsOn: executionLogs || account ? [executionLogs, account].filter((d): d is CloudwatchLogGroup | ApiGatewayAccount => d !== undefined) : undefined,
     });
     if (props.webAclArn !== undefined) {
       new Wafv2WebAclAssociation(this, 'WebAcl', { resourceArn: stageResource.arn, webAclArn: props.webAclArn });
