@@ -1,5 +1,5 @@
 import { barePath, diffValues, isIgnored, isObject, jsonEqual } from './json-diff';
-import { STATEFUL_TYPES, isForceNew } from './stateful';
+import { STATEFUL_TYPES, isForceNew, statefulRank } from './stateful';
 import type { AttributeChange, ChangeAction, Finding, OutputChanges, Rename, ResourceChange, StackDiff, TerraformJson } from './types';
 
 interface Resource {
@@ -52,16 +52,10 @@ export function diffStacks(base: TerraformJson | undefined, head: TerraformJson)
 
   const outputs = base ? outputChanges(base, head) : { added: Object.keys(outputsOf(head)).sort(), removed: [], changed: [] };
   const findings = [...changes.flatMap(findingsFor), ...(base ? stackFindings(base, head, outputs) : [])];
-  findings.sort((a, b) => Number(a.severity !== 'danger') - Number(b.severity !== 'danger') || typeRank(a.address) - typeRank(b.address));
+  findings.sort((a, b) => Number(a.severity !== 'danger') - Number(b.severity !== 'danger') || statefulRank(a.address.split('.')[0]) - statefulRank(b.address.split('.')[0]));
   const counts: Record<ChangeAction, number> = { create: 0, update: 0, replace: 0, delete: 0, move: 0 };
   for (const c of changes) counts[c.action]++;
   return { baseExists: base !== undefined, changes, unchanged, outputs, findings, danger: findings.some((f) => f.severity === 'danger'), counts };
-}
-
-/** The user pool first: losing it loses everything else with it. Unknown types after the stateful ones. */
-export function typeRank(address: string): number {
-  const i = Object.keys(STATEFUL_TYPES).indexOf(address.split('.')[0]);
-  return i === -1 ? Object.keys(STATEFUL_TYPES).length : i;
 }
 
 const ACTION_ORDER: Record<ChangeAction, number> = { delete: 0, replace: 1, update: 2, move: 3, create: 4 };

@@ -1,4 +1,4 @@
-import { typeRank } from './diff-stacks';
+import { statefulRank } from './stateful';
 import type { AttributeChange, ChangeAction, Finding, ResourceChange, StackDiff } from './types';
 
 /** What the renderers say about where the two sides came from. */
@@ -37,7 +37,7 @@ export function reviewOrder(diff: StackDiff): ResourceChange[] {
     (a, b) =>
       Number(!dangerous.has(a.address)) - Number(!dangerous.has(b.address)) ||
       order[a.action] - order[b.action] ||
-      typeRank(a.address) - typeRank(b.address) ||
+      statefulRank(a.type) - statefulRank(b.type) ||
       a.address.localeCompare(b.address),
   );
 }

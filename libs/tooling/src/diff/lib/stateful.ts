@@ -59,6 +59,13 @@ export const STATEFUL_TYPES: Readonly<Record<string, StatefulType>> = {
   },
 };
 
+/** Review order of resource types: the user pool first (losing it loses everything else), unknown types last. */
+export function statefulRank(type: string): number {
+  const types = Object.keys(STATEFUL_TYPES);
+  const i = types.indexOf(type);
+  return i === -1 ? types.length : i;
+}
+
 /** True when `path` (with list indexes) falls under the rule's attribute. */
 export function ruleMatches(rule: ForceNewRule, path: string): boolean {
   const bare = path.replace(/\[\d+\]/g, '');
