@@ -1,9 +1,9 @@
 import { TerraformOutput } from 'cdktf';
-import { Match, Template } from '@secure-api/testing';
+import { assertSecurityPolicy, checkSecurityPolicy, Match, Template } from '@secure-api/testing';
 import { FakeAuthorizer } from '../test/fake-authorizer';
 import { expectInvalid, publicMock, synthApi } from '../test/helpers';
 import { Integration } from './integration';
-import { ACCESS_LOG_FORMAT, type RestApiProps } from './rest-api';
+import { ACCESS_LOG_FORMAT, type RestApi, type RestApiProps } from './rest-api';
 
 const minimal = () => synthApi(() => ({ routes: { 'GET /hello': publicMock } }));
 const withProps = (props: Partial<RestApiProps>) => synthApi(() => ({ routes: { 'GET /hello': publicMock }, ...props }));
@@ -237,5 +237,26 @@ describe('RestApi deployment trigger', () => {
 
   it('does not change with stage settings, which apply without a redeployment', () => {
     expect(hash(api({ a: 1 }, { throttling: { rateLimit: 5 }, loggingLevel: 'ERROR', stageName: 'prod' }))).toBe(hash(api({ a: 1 })));
+  });
+});
+
+describe('RestApi and the security policy assertions', () => {
+  it('passes every API rule in prod with its public routes named, CORS and a cache on', () => {
+    let api: RestApi | undefined;
+    const t = synthApi(
+      (stack) => ({
+        defaultAuthorizer: new FakeAuthorizer(stack, 'Auth'),
+        cors: { allowOrigins: ['https://app.example.com'] },
+        cache: {},
+        routes: { 'GET /health': { integration: Integration.mock(), public: 'load balancer health check' }, 'GET /items/{id}': { integration: Integration.httpProxy('https://backend.example.com/{id}') } },
+      }),
+      (a) => (api = a),
+    );
+    expect(() => assertSecurityPolicy(t, { environment: 'prod', publicRoutes: Object.keys(api?.publicRoutes ?? {}) })).not.toThrow();
+  });
+
+  it('is flagged by the policy when a public route is not named to it', () => {
+    const t = synthApi(() => ({ routes: { 'GET /health': publicMock } }));
+    expect(checkSecurityPolicy(t, { environment: 'prod' }).map((f) => f.rule)).toEqual(['api-method-authorization']);
   });
 });

@@ -205,7 +205,8 @@ export class RestApi extends Construct implements IRestApi {
   /** Routes marked public, by name, with the reason given: for reviews and the security policy assertions. */
   readonly publicRoutes: Readonly<Record<string, string>>;
 
-  private readonly resource: ApiGatewayRestApi;
+  /** The underlying `aws_api_gateway_rest_api`, for escape-hatch overrides. */
+  readonly resource: ApiGatewayRestApi;
   private readonly bindings = new Map<IAuthorizer, string | undefined>();
   private readonly scopeChecks: (() => void)[] = [];
 
