@@ -80,7 +80,7 @@ export interface RestApiProps {
   readonly throttling?: ThrottlingOptions;
 
   /**
-   * Execution logging level of every method. Needs the account's CloudWatch role: see `cloudWatchRole`.
+   * Execution logging level of every method. Logging needs the account's CloudWatch role: see `cloudWatchRole`.
    * @default 'INFO'
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
    */
@@ -115,10 +115,10 @@ export interface RestApiProps {
   readonly webAclArn?: string;
 
   /**
-   * Creates the IAM role API Gateway uses to write execution logs and sets it in the account settings
+   * Creates the IAM role API Gateway uses to write access and execution logs and sets it in the account settings
    * (`aws_api_gateway_account`). The setting is one per account and region: turn this on in exactly one stack, or
-   * set the role once outside Terraform. Without it, a stage with execution logging fails to deploy with
-   * "CloudWatch Logs role ARN must be set in account settings to enable logging".
+   * set the role once outside Terraform. Without the role, the stage fails to deploy with "CloudWatch Logs role
+   * ARN must be set in account settings to enable logging".
    * @default false
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions
    */
