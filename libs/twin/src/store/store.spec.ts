@@ -76,8 +76,12 @@ describe('TwinStore', () => {
     expect(store.revokeSession('s2', 6, 50)).toBe(1);
     expect(store.isOriginRevoked('ob')).toBe(true);
     expect(store.refreshToken('c')?.revokedAt).toBeNull();
+    store.recordOrigin('implicit', 'us-east-1_AAAAAAAAA', 'sub-1', 90);
+    store.recordOrigin('someone-else', 'us-east-1_AAAAAAAAA', 'sub-2', 90);
     store.revokeAllForUser('us-east-1_AAAAAAAAA', 'sub-1', 7);
     expect(store.refreshToken('c')?.revokedAt).toBe(7);
+    expect(store.isOriginRevoked('implicit')).toBe(true);
+    expect(store.isOriginRevoked('someone-else')).toBe(false);
     expect(store.userBySub('us-east-1_AAAAAAAAA', 'sub-1')?.tokensValidAfter).toBe(7);
     store.prune(101);
     expect(store.isOriginRevoked('oa')).toBe(false);

@@ -83,6 +83,8 @@ CREATE TABLE refresh_tokens (
   issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);
 CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub);
 CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
+CREATE TABLE issued_origins (origin_jti TEXT PRIMARY KEY, pool_id TEXT NOT NULL, sub TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE INDEX issued_origins_by_user ON issued_origins (pool_id, sub);
 CREATE TABLE revoked_origins (origin_jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 `;
 
@@ -218,6 +220,7 @@ export class TwinStore {
   deleteUser(poolId: string, sub: string): void {
     this.transaction(() => {
       this.db.prepare('DELETE FROM refresh_tokens WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+      this.db.prepare('DELETE FROM issued_origins WHERE pool_id = ? AND sub = ?').run(poolId, sub);
       this.db.prepare('DELETE FROM users WHERE pool_id = ? AND sub = ?').run(poolId, sub);
     });
   }
@@ -258,10 +261,20 @@ export class TwinStore {
     });
   }
 
-  /** GlobalSignOut: every refresh token of the user, and every access token issued until `now`. */
+  /** Records that tokens of one authentication (origin_jti) were issued to a user, valid until `expiresAt`. */
+  recordOrigin(originJti: string, poolId: string, sub: string, expiresAt: number): void {
+    this.db
+      .prepare('INSERT INTO issued_origins (origin_jti, pool_id, sub, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (origin_jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)')
+      .run(originJti, poolId, sub, expiresAt);
+  }
+
+  /** GlobalSignOut: every refresh token of the user and every token issued to them until `now`. */
   revokeAllForUser(poolId: string, sub: string, now: number): void {
     this.transaction(() => {
       this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL').run(now, poolId, sub);
+      this.db
+        .prepare('INSERT INTO revoked_origins (origin_jti, expires_at) SELECT origin_jti, expires_at FROM issued_origins WHERE pool_id = ? AND sub = ? AND expires_at >= ? ON CONFLICT (origin_jti) DO NOTHING')
+        .run(poolId, sub, now);
       this.db.prepare('UPDATE users SET tokens_valid_after = ? WHERE pool_id = ? AND sub = ?').run(now, poolId, sub);
     });
   }
@@ -288,6 +301,7 @@ export class TwinStore {
   prune(now: number): void {
     this.transaction(() => {
       this.db.prepare('DELETE FROM revoked_origins WHERE expires_at < ?').run(now);
+      this.db.prepare('DELETE FROM issued_origins WHERE expires_at < ?').run(now);
       this.db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?').run(now);
     });
   }

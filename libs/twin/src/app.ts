@@ -1,0 +1,248 @@
+import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { apiGatewayPlugin, API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
+import { cognitoApiPlugin } from './cognito/api';
+import { opaque } from './cognito/ids';
+import { oidcPlugin } from './cognito/oidc';
+import type { ScryptParams } from './cognito/passwords';
+import { buildCognito, COGNITO_TYPES, CognitoDirectory } from './cognito/pools';
+import { createStackUsers, StackUserReport } from './cognito/stack-users';
+import { CognitoService, DeliveredMessage } from './cognito/service';
+import { TwinClock, TwinContext, TwinErrorStyle, TwinHttpError } from './contracts';
+import { errorPage } from './hosted-ui/html';
+import { hostedUiPlugin } from './hosted-ui/routes';
+import { outputsOf, TerraformOutputs } from './stack/outputs';
+import { StackError, StackModel } from './stack/stack-model';
+import { TwinStore } from './store/store';
+
+/** Configuration of one twin. */
+export interface TwinConfig {
+  /** The synthesized stack: a path to `cdk.tf.json`, or a loaded model. */
+  readonly stack: string | StackModel;
+  /** Directory of the durable state (users, refresh tokens, keys, ids); created when absent, refused when foreign. */
+  readonly dataDir: string;
+  /**
+   * The clock every part reads.
+   * @default - the system clock
+   */
+  readonly clock?: TwinClock;
+  /**
+   * The twin's base URL (`http://127.0.0.1:<port>`), when known before listening; the CLI sets it after listen
+   * with `setBaseUrl`.
+   * @default 'http://127.0.0.1'
+   */
+  readonly baseUrl?: string;
+  /**
+   * scrypt cost of password hashes. Tests may lower it; the default is OWASP-equivalent.
+   * @default DEFAULT_SCRYPT ({ N: 32768, r: 8, p: 3 })
+   */
+  readonly scrypt?: ScryptParams;
+  /**
+   * Values of the stack's Terraform variables.
+   * @default - `TF_VAR_<name>` environment variables, else each variable's default
+   */
+  readonly variables?: Record<string, unknown>;
+  /**
+   * Account id in the ARNs the twin makes.
+   * @default '000000000000'
+   */
+  readonly accountId?: string;
+  /**
+   * Receives what Cognito would email (temporary passwords, confirmation codes).
+   * @default - dropped
+   */
+  readonly onMessage?: (message: DeliveredMessage) => void;
+  /**
+   * Fastify request logging.
+   * @default false
+   */
+  readonly logger?: boolean;
+  /**
+   * Options of the API Gateway part.
+   * @default {}
+   */
+  readonly apiGateway?: ApiGatewayOptions;
+}
+
+/** A built twin: the Fastify app (not listening), its context and handles for the CLI and tests. */
+export interface TwinApp {
+  readonly app: FastifyInstance;
+  readonly ctx: TwinContext;
+  readonly cognito: { readonly service: CognitoService; readonly directory: CognitoDirectory };
+  readonly apiGateway: ApiGatewayTwin;
+  /** Users the stack declares, with the temporary password generated for them at this start, if any. */
+  readonly stackUsers: readonly StackUserReport[];
+  /** Sets the base URL (after listen) and registers the attributes that depend on it. */
+  setBaseUrl(url: string): void;
+  /** The stack's outputs resolved to twin values, in `terraform output -json` shape, plus `cognito_idp_endpoint`. */
+  outputs(): TerraformOutputs;
+  /** Closes the app and the store. */
+  close(): Promise<void>;
+}
+
+const SYSTEM_CLOCK: TwinClock = { now: () => Date.now() };
+
+/**
+ * Builds the twin of a synthesized stack: opens the store, builds the Cognito user pools and then the API
+ * Gateway REST APIs, and returns a Fastify app with one error handler. Never listens.
+ */
+export async function buildApp(config: TwinConfig): Promise<TwinApp> {
+  const stack = typeof config.stack === 'string' ? StackModel.fromFile(config.stack) : config.stack;
+  const clock = config.clock ?? SYSTEM_CLOCK;
+  let base = (config.baseUrl ?? 'http://127.0.0.1').replace(/\/+$/, '');
+  const { region, accountId } = providerOf(stack, config);
+  const store = TwinStore.open(config.dataDir);
+  try {
+    store.prune(clock.now());
+    const { directory, users } = buildCognito(stack, store, { region, accountId, baseUrl: () => base, now: clock.now(), variables: variablesOf(stack, config) });
+    const warnings = unemulated(stack);
+    for (const pool of directory.all()) {
+      if (pool.settings.mfa === 'ON') warnings.push(`${pool.resource.address}: MFA is ON, but the twin does not emulate TOTP or SMS; sign-ins skip the second factor.`);
+      if (pool.resource.config['lambda_config'] !== undefined) warnings.push(`${pool.resource.address}: Lambda triggers are not emulated.`);
+    }
+    const ctx: TwinContext = { stack, clock, baseUrl: () => base, pools: directory, warnings };
+    const service = new CognitoService(directory, store, clock, { scrypt: config.scrypt, onMessage: config.onMessage });
+    const stackUsers = await createStackUsers(service, stack, users);
+
+    // API Gateway part (owner: apigw) builds after Cognito: its authorizers resolve the pools' ARNs.
+    const apiGateway = buildApiGateway(ctx, config.apiGateway);
+
+    const app = Fastify({ logger: config.logger ?? false, forceCloseConnections: true, return503OnClosing: true, bodyLimit: 1024 * 1024 });
+    app.setErrorHandler(handleError);
+    app.setNotFoundHandler(notFound);
+    await app.register(cognitoApiPlugin, { service });
+    await app.register(oidcPlugin, { directory });
+    await app.register(hostedUiPlugin, { service, secure: () => base.startsWith('https://') });
+    await app.register(apiGatewayPlugin(ctx, config.apiGateway));
+
+    let closed = false;
+    return {
+      app,
+      ctx,
+      cognito: { service, directory },
+      apiGateway,
+      stackUsers,
+      setBaseUrl(url: string) {
+        base = url.replace(/\/+$/, '');
+        apiGateway.registerAttributes();
+      },
+      outputs: () => outputsOf(stack, base, directory, stackUsers, warnings),
+      async close() {
+        if (closed) return;
+        closed = true;
+        try {
+          await app.close();
+        } finally {
+          store.close();
+        }
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+function providerOf(stack: StackModel, config: TwinConfig): { region: string; accountId: string } {
+  const json = stack.json as Record<string, unknown>;
+  const provider = (json['provider'] as Record<string, unknown> | undefined)?.['aws'];
+  const first = (Array.isArray(provider) ? provider[0] : provider) as Record<string, unknown> | undefined;
+  let region = 'us-east-1';
+  if (first && first['region'] !== undefined) {
+    const resolved = stack.resolve(first['region'], 'provider.aws', variablesOf(stack, config));
+    if (typeof resolved !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(resolved)) {
+      throw new StackError(`provider.aws: region ${JSON.stringify(resolved)} is not an AWS region. Fix: set the provider's region, e.g. us-east-1.`);
+    }
+    region = resolved;
+  }
+  const allowed = first?.['allowed_account_ids'];
+  const accountId = config.accountId ?? (Array.isArray(allowed) && typeof allowed[0] === 'string' && /^\d{12}$/.test(allowed[0]) ? allowed[0] : '000000000000');
+  return { region, accountId };
+}
+
+function variablesOf(stack: StackModel, config: TwinConfig): Record<string, unknown> {
+  if (config.variables) return config.variables;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(stack.variables())) {
+    const env = process.env[`TF_VAR_${name}`];
+    if (env !== undefined) out[name] = env;
+  }
+  return out;
+}
+
+/** One line listing what the twin does not emulate, so nothing is dropped silently. */
+function unemulated(stack: StackModel): string[] {
+  const known = new Set<string>([...COGNITO_TYPES, ...API_GATEWAY_RESOURCE_TYPES]);
+  const counts = stack.types().filter((t) => !known.has(t)).map((t) => `${t} (${stack.resources(t).length})`);
+  const data = (stack.json as Record<string, unknown>)['data'];
+  const dataTypes = data && typeof data === 'object' ? Object.keys(data).map((t) => `data.${t}`) : [];
+  const all = [...counts, ...dataTypes];
+  return all.length > 0 ? [`Not emulated by the twin (ignored): ${all.join(', ')}`] : [];
+}
+
+function styleOf(request: FastifyRequest): TwinErrorStyle {
+  const config = request.routeOptions?.config as { errorStyle?: TwinErrorStyle } | undefined;
+  if (config?.errorStyle) return config.errorStyle;
+  return request.url.startsWith('/auth/') ? 'html' : 'aws-json';
+}
+
+/** The one error handler: typed errors answer as they say; framework errors get the route's style; 5xx never carry internals. */
+function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err instanceof TwinHttpError) {
+    const r = err.response();
+    return reply.code(r.statusCode).headers({ ...r.headers, ...(styleOf(request) === 'aws-json' ? { 'x-amzn-requestid': randomUUID() } : {}) }).send(r.body);
+  }
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+  if (status === 500) request.log.error({ err }, 'twin request failed');
+  const detail = status === 500 ? 'Internal error.' : clientMessage(err);
+  const style = styleOf(request);
+  switch (style) {
+    case 'aws-json': {
+      const type = status === 500 ? 'InternalErrorException'
+        : status === 413 ? 'RequestEntityTooLargeException'
+          : err.validation && err.validationContext === 'body' ? 'SerializationException'
+            : status === 415 ? 'SerializationException'
+              : 'InvalidParameterException';
+      return reply.code(status).headers({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() }).send(JSON.stringify({ __type: type, message: detail }));
+    }
+    case 'oauth': {
+      const code = status === 500 ? 500 : status === 413 ? 413 : 400;
+      return reply.code(code).headers({ 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store' }).send(JSON.stringify({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: detail }));
+    }
+    case 'html': {
+      const nonce = opaque(16);
+      return reply
+        .code(status)
+        .headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'` })
+        .send(errorPage(nonce, status === 500 ? 'server_error' : 'invalid_request', detail));
+    }
+    case 'apigw':
+      return reply.code(status).headers({ 'content-type': 'application/json', 'x-amzn-errortype': status === 500 ? 'InternalServerErrorException' : 'BadRequestException', 'x-amzn-requestid': randomUUID() }).send(JSON.stringify({ message: detail }));
+  }
+}
+
+function clientMessage(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large.';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported Content-Type.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid JSON.';
+    default:
+      if (err.validation) return `Invalid request: ${err.message}.`.replace(/\.\.$/, '.');
+      return 'Bad request.';
+  }
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (request.url.startsWith('/auth/')) {
+    const nonce = opaque(16);
+    return reply
+      .code(404)
+      .headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'` })
+      .send(errorPage(nonce, 'not_found', 'No hosted UI page here. Check the domain prefix and the path (login, oauth2/authorize, oauth2/token, oauth2/userInfo, oauth2/revoke, logout).'));
+  }
+  return reply.code(404).headers({ 'content-type': 'application/json' }).send(JSON.stringify({ message: `No twin endpoint at ${request.method} ${request.url.split('?')[0].slice(0, 200)}.` }));
+}
