@@ -190,7 +190,7 @@ function styleOf(request: FastifyRequest): TwinErrorStyle {
 function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof TwinHttpError) {
     const r = err.response();
-    return reply.code(r.statusCode).headers({ ...r.headers, ...(styleOf(request) === 'aws-json' ? { 'x-amzn-requestid': randomUUID() } : {}) }).send(r.body);
+    return reply.code(r.statusCode).headers({ ...r.headers, ...(styleOf(request) === 'aws-json' ? { 'x-amzn-requestid': randomUUID() } : {}) }).send(Buffer.from(r.body));
   }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
   if (status === 500) request.log.error({ err }, 'twin request failed');
@@ -203,7 +203,7 @@ function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyR
           : err.validation && err.validationContext === 'body' ? 'SerializationException'
             : status === 415 ? 'SerializationException'
               : 'InvalidParameterException';
-      return reply.code(status).headers({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() }).send(JSON.stringify({ __type: type, message: detail }));
+      return reply.code(status).headers({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() }).send(Buffer.from(JSON.stringify({ __type: type, message: detail })));
     }
     case 'oauth': {
       const code = status === 500 ? 500 : status === 413 ? 413 : 400;

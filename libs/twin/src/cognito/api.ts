@@ -411,7 +411,7 @@ function mask(email: string): string {
  */
 export async function cognitoApiPlugin(app: FastifyInstance, opts: { service: CognitoService }): Promise<void> {
   const ops = new Operations(opts.service);
-  app.removeContentTypeParser(['application/json']);
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json'], { parseAs: 'string', bodyLimit: API_BODY_LIMIT }, (_req, body, done) => {
     try {
       done(null, (body as string).trim() === '' ? {} : JSON.parse(body as string));
@@ -441,6 +441,6 @@ export async function cognitoApiPlugin(app: FastifyInstance, opts: { service: Co
     const input = validateInput(request.body as Record<string, unknown>, op.input);
     const output = await op.run(input, ops);
     reply.header('content-type', 'application/x-amz-json-1.1').header('x-amzn-requestid', randomUUID());
-    return JSON.stringify(output);
+    return Buffer.from(JSON.stringify(output));
   });
 }
