@@ -6,6 +6,7 @@ const t0 = performance.now();
 const mod = await import(file);
 const stacks = mod.synthesize(outdir);
 const t1 = performance.now();
+process.stdout.write('\n');
 process.stdout.write(
   JSON.stringify({
     stacks,

@@ -62,7 +62,7 @@ function measure(file) {
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     rmSync(outdir, { recursive: true, force: true });
     if (res.status !== 0) throw new Error(`synth failed:\n${res.stderr}`);
-    samples.push({ ...JSON.parse(res.stdout), wallMs: Math.round(wallMs) });
+    samples.push({ ...JSON.parse(res.stdout.trim().split('\n').pop()), wallMs: Math.round(wallMs) });
   }
   const median = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[Math.floor(samples.length / 2)];
   return { stacks: samples[0].stacks, wallMs: median('wallMs'), synthMs: median('synthMs'), peakRssMB: median('peakRssMB') };

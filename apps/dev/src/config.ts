@@ -1,0 +1,23 @@
+import type { EnvironmentConfig } from '@secure-api/environment';
+
+/**
+ * dev: the console walk-through as code. The implicit grant is on beside code + PKCE (the walk-through used it),
+ * MFA is off, and the callback is the local twin's demo page, so `npm start` works without AWS.
+ */
+export const config: EnvironmentConfig = {
+  name: 'dev',
+  production: false,
+  region: 'eu-west-1',
+  namePrefix: 'secure-api-dev',
+  domainPrefix: 'secure-api-dev-login',
+  callbackUrls: ['http://localhost:4010/callback'],
+  logoutUrls: ['http://localhost:4010/'],
+  implicitGrant: true,
+  users: [{ email: 'demo@example.com' }],
+  throttling: { rateLimit: 50, burstLimit: 100 },
+  mfa: 'OFF',
+  deletionProtection: false,
+  passwordMinLength: 12,
+  logRetentionDays: 30,
+  tags: { owner: 'platform-team' },
+};

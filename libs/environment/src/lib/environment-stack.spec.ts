@@ -1,0 +1,127 @@
+import { Testing } from 'cdktf';
+import { assertSecurityPolicy, Match, Template } from '@secure-api/testing';
+import type { EnvironmentConfig } from './config';
+import { defineEnvironment, EnvironmentStack, OUTPUT_NAMES, ROUTES } from './environment-stack';
+
+const dev: EnvironmentConfig = {
+  name: 'qa',
+  production: false,
+  region: 'eu-west-1',
+  namePrefix: 'secure-api-qa',
+  domainPrefix: 'secure-api-qa-login',
+  callbackUrls: ['http://localhost:4010/callback'],
+  logoutUrls: ['http://localhost:4010/'],
+  implicitGrant: true,
+  users: [{ email: 'demo@example.com' }],
+  throttling: { rateLimit: 10, burstLimit: 20 },
+  mfa: 'OFF',
+  deletionProtection: false,
+};
+
+const prod: EnvironmentConfig = {
+  ...dev,
+  name: 'live',
+  production: true,
+  callbackUrls: ['https://app.example.com/callback'],
+  logoutUrls: ['https://app.example.com/'],
+  implicitGrant: false,
+  users: [],
+  mfa: 'OPTIONAL',
+  deletionProtection: true,
+  backend: { bucket: 'state-bucket', keyPrefix: 'team/secure-api', kmsKeyId: 'alias/state' },
+};
+
+const synth = (config: EnvironmentConfig) => {
+  const lines: string[] = [];
+  const stack = defineEnvironment(Testing.app(), config, (l) => lines.push(l));
+  return { stack, template: Template.fromStack(stack), lines };
+};
+
+describe('EnvironmentStack', () => {
+  it('uses the local backend without backend config and says so in one line', () => {
+    const { template, lines, stack } = synth(dev);
+    expect(stack.backendKind).toBe('local');
+    expect(template.block<any>('terraform').backend).toEqual({ local: { path: 'terraform.tfstate' } });
+    expect(lines).toEqual([expect.stringMatching(/^qa: no remote state configured \(config.backend\): using the local backend/)]);
+  });
+
+  it('uses an encrypted S3 backend with a per-environment key and S3 lock files when configured', () => {
+    const { template, lines } = synth(prod);
+    expect(template.block<any>('terraform').backend.s3).toEqual({
+      bucket: 'state-bucket',
+      key: 'team/secure-api/live/terraform.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      kms_key_id: 'alias/state',
+      use_lockfile: true,
+    });
+    expect(lines).toEqual([]);
+  });
+
+  it('pins the AWS provider to ~> 6 and Terraform to >= 1.10, with default tags', () => {
+    const { template } = synth(dev);
+    const tf = template.block<any>('terraform');
+    expect(tf.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '~> 6.25' });
+    expect(tf.required_version).toBe('>= 1.10');
+    expect(template.block<any>('provider').aws[0]).toMatchObject({ region: 'eu-west-1', default_tags: [{ tags: { environment: 'qa', project: 'secure-api' } }] });
+  });
+
+  it('writes the stable outputs', () => {
+    const { template } = synth(dev);
+    expect(Object.keys(template.outputs()).sort()).toEqual(Object.values(OUTPUT_NAMES).sort());
+    expect(template.outputs()[OUTPUT_NAMES.apiRoutes].value).toEqual(ROUTES);
+    expect(template.outputs()[OUTPUT_NAMES.hostedUiBaseUrl].value).toBe('https://secure-api-qa-login.auth.eu-west-1.amazoncognito.com');
+    expect(template.outputs()[OUTPUT_NAMES.demoUsers].value).toEqual(['demo@example.com']);
+  });
+
+  it('serves public, protected (ID token) and scoped (access token) routes', () => {
+    const { template } = synth(dev);
+    template.hasResourceProperties('aws_api_gateway_method', { http_method: 'GET', authorization: 'NONE' });
+    template.hasResourceProperties('aws_api_gateway_method', { authorization: 'COGNITO_USER_POOLS', authorization_scopes: Match.absent() });
+    template.hasResourceProperties('aws_api_gateway_method', { authorization: 'COGNITO_USER_POOLS', authorization_scopes: ['api/orders.read'] });
+  });
+
+  it('reads a user temporary password from a sensitive variable when asked', () => {
+    const { template } = synth({ ...dev, users: [{ email: 'ops@example.com', temporaryPasswordFromVariable: true }] });
+    expect(template.block<any>('variable').ops_temporary_password).toMatchObject({ type: 'string', sensitive: true });
+    template.hasResourceProperties('aws_cognito_user', { temporary_password: '${var.ops_temporary_password}' });
+  });
+
+  it('passes the security policy: prod with no waiver, dev as nonprod', () => {
+    for (const [config, environment] of [[prod, 'prod'], [dev, 'nonprod']] as const) {
+      const { template, stack } = synth(config);
+      expect(() => assertSecurityPolicy(template, { environment, publicRoutes: Object.keys(stack.secureApi.api.publicRoutes) })).not.toThrow();
+    }
+  });
+
+  describe('config validation (throws at synth, naming the config key)', () => {
+    const bad: Array<[string, Partial<EnvironmentConfig>, RegExp]> = [
+      ['name', { name: 'Dev' }, /invalid config.name "Dev"/],
+      ['region', { region: 'europe' }, /invalid config.region "europe": is not an AWS region name/],
+      ['namePrefix', { namePrefix: 'Secure API' }, /config.namePrefix/],
+      ['implicit grant in production', { production: true, deletionProtection: true, mfa: 'OPTIONAL', implicitGrant: true }, /config.implicitGrant true: the implicit grant is forbidden in production/],
+      ['production without deletion protection', { production: true, implicitGrant: false, mfa: 'OPTIONAL' }, /config.deletionProtection false/],
+      ['production with MFA off', { production: true, implicitGrant: false, deletionProtection: true }, /config.mfa "OFF": production requires MFA/],
+      ['production with short passwords', { production: true, implicitGrant: false, deletionProtection: true, mfa: 'OPTIONAL', passwordMinLength: 8 }, /config.passwordMinLength 8/],
+      ['mfa value', { mfa: 'SOMETIMES' as never }, /config.mfa "SOMETIMES"/],
+      ['no callback URL', { callbackUrls: [] }, /config.callbackUrls \[\]/],
+      ['no logout URL', { logoutUrls: [] }, /config.logoutUrls \[\]/],
+      ['user email', { users: [{ email: 'not-an-email' }] }, /config.users\[0\].email "not-an-email"/],
+      ['duplicate user', { users: [{ email: 'a@example.com' }, { email: 'A@example.com' }] }, /config.users\[1\].email .*listed twice/],
+      ['backend bucket', { backend: { bucket: 'Bad_Bucket' } }, /config.backend.bucket "Bad_Bucket"/],
+      ['backend region', { backend: { bucket: 'state', region: 'mars-1' } }, /config.backend.region "mars-1"/],
+      ['backend key prefix', { backend: { bucket: 'state', keyPrefix: '../x' } }, /config.backend.keyPrefix/],
+      ['tag', { tags: { 'aws:owner': 'x' } }, /config.tags.aws:owner/],
+      ['production flag', { production: 'yes' as never }, /config.production "yes"/],
+    ];
+    it.each(bad)('throws when %s is wrong', (_name, patch, re) => {
+      expect(() => new EnvironmentStack(Testing.app(), { ...dev, ...patch })).toThrow(re);
+    });
+
+    it('leaves construct-level rules to the constructs (domain prefix, throttling, http callbacks)', () => {
+      expect(() => new EnvironmentStack(Testing.app(), { ...dev, domainPrefix: 'my-cognito-login' })).toThrow(/cognito/);
+      expect(() => new EnvironmentStack(Testing.app(), { ...dev, throttling: { rateLimit: 100, burstLimit: 10 } })).toThrow(/burst/i);
+      expect(() => new EnvironmentStack(Testing.app(), { ...dev, callbackUrls: ['http://app.example.com/cb'] })).toThrow(/only http:\/\/localhost/);
+    });
+  });
+});

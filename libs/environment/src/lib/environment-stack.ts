@@ -1,0 +1,140 @@
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Integration, type RouteTable } from '@secure-api/rest-api';
+import { SecureApi } from '@secure-api/secure-api';
+import { FORBID_IMPLICIT_GRANT_CONTEXT, type UserPoolUserOptions } from '@secure-api/user-pool';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from './config';
+import { validateConfig } from './validate-config';
+
+/** The routes every environment serves: the walk-through's public, protected and scoped calls. */
+export const ROUTES = {
+  public: '/health',
+  protected: '/hello',
+  scoped: '/orders',
+} as const;
+
+/** The scope the `GET /orders` route requires (an access token holding it). */
+export const ORDERS_READ_SCOPE = 'api/orders.read';
+
+export function demoRoutes(): RouteTable {
+  return {
+    [`GET ${ROUTES.public}`]: { integration: Integration.mock({ body: { status: 'ok' } }), public: 'health check for monitors and the e2e suite' },
+    [`GET ${ROUTES.protected}`]: { integration: Integration.mock({ body: { message: 'Hello from the secure API' } }) },
+    [`GET ${ROUTES.scoped}`]: { integration: Integration.mock({ body: { orders: [{ id: 'o-1', item: 'coffee', quantity: 2 }] } }), authorizationScopes: [ORDERS_READ_SCOPE] },
+  } as RouteTable;
+}
+
+/**
+ * Stable output names of every environment stack (`terraform output -json`, the twin's outputs file and the
+ * e2e suite all use them). Renaming one breaks consumers.
+ */
+export const OUTPUT_NAMES = {
+  apiInvokeUrl: 'api_invoke_url',
+  apiRoutes: 'api_routes',
+  hostedUiBaseUrl: 'hosted_ui_base_url',
+  hostedUiLoginUrl: 'hosted_ui_login_url',
+  userPoolId: 'user_pool_id',
+  appClientId: 'app_client_id',
+  callbackUrl: 'callback_url',
+  issuerUrl: 'issuer_url',
+  jwksUrl: 'jwks_url',
+  region: 'region',
+  implicitGrant: 'implicit_grant_enabled',
+  demoUsers: 'demo_users',
+} as const;
+
+/**
+ * One environment as one Terraform stack: AWS provider with default tags, state backend, the secure API and the
+ * stable outputs. Validates the config at synth time.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  readonly secureApi: SecureApi;
+  /** The backend in use: `s3` with config, else `local`. */
+  readonly backendKind: 's3' | 'local';
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, config.name);
+    validateConfig(this, config);
+    this.config = config;
+    if (config.production) this.node.setContext(FORBID_IMPLICIT_GRANT_CONTEXT, true);
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { environment: config.name, 'managed-by': 'terraform-cdktf', project: 'secure-api', ...config.tags } }],
+    });
+
+    // The generated provider pins one exact version; allow patch and minor upgrades within v6, and require the
+    // Terraform that supports S3 lock files.
+    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: '~> 6.25' });
+    this.addOverride('terraform.required_version', '>= 1.10');
+
+    if (config.backend) {
+      const backend = new S3Backend(this, {
+        bucket: config.backend.bucket,
+        key: `${config.backend.keyPrefix ?? 'secure-api'}/${config.name}/terraform.tfstate`,
+        region: config.backend.region ?? config.region,
+        encrypt: true,
+        kmsKeyId: config.backend.kmsKeyId,
+      });
+      // S3-native state locking (Terraform >= 1.10); the typed S3Backend does not know the option yet.
+      backend.addOverride('use_lockfile', true);
+      this.backendKind = 's3';
+    } else {
+      new LocalBackend(this, { path: 'terraform.tfstate' });
+      this.backendKind = 'local';
+    }
+
+    const users: Record<string, UserPoolUserOptions> = {};
+    for (const [i, user] of (config.users ?? []).entries()) {
+      const key = user.email.split('@')[0].replace(/[^A-Za-z0-9]/g, '-');
+      const variable = user.temporaryPasswordFromVariable
+        ? new TerraformVariable(this, `${key.replace(/-/g, '_')}_temporary_password`, { type: 'string', sensitive: true, description: `Temporary password of ${user.email} (changed at first sign-in)` })
+        : undefined;
+      users[key || `user${i}`] = { email: user.email, emailVerified: true, temporaryPassword: variable };
+    }
+
+    this.secureApi = new SecureApi(this, 'SecureApi', {
+      namePrefix: config.namePrefix,
+      domainPrefix: config.domainPrefix,
+      client: { callbackUrls: config.callbackUrls, logoutUrls: config.logoutUrls, implicitGrant: config.implicitGrant ?? false },
+      routes: demoRoutes(),
+      userPool: {
+        mfa: config.mfa,
+        deletionProtection: config.deletionProtection,
+        passwordPolicy: { minLength: config.passwordMinLength ?? 12 },
+      },
+      apiScopes: { identifier: 'api', scopes: [{ name: 'orders.read', description: 'Read orders' }] },
+      users,
+      api: {
+        throttling: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
+        logRetentionDays: config.logRetentionDays ?? 365,
+      },
+    });
+
+    const s = this.secureApi;
+    const output = (name: string, value: unknown, description: string, sensitive = false) => new TerraformOutput(this, name, { value, description, sensitive });
+    output(OUTPUT_NAMES.apiInvokeUrl, s.api.invokeUrl, 'Invoke URL of the REST API stage (ends with the stage name).');
+    output(OUTPUT_NAMES.apiRoutes, ROUTES, 'Paths of the public, protected (ID token) and scoped (access token) routes.');
+    output(OUTPUT_NAMES.hostedUiBaseUrl, s.domain.baseUrl, 'Base URL of the hosted UI (managed login).');
+    output(OUTPUT_NAMES.hostedUiLoginUrl, s.loginUrl, 'Hosted UI sign-in URL for the web client (code grant, first callback URL).');
+    output(OUTPUT_NAMES.userPoolId, s.userPool.userPoolId, 'Id of the user pool.');
+    output(OUTPUT_NAMES.appClientId, s.client.clientId, 'Id of the web app client.');
+    output(OUTPUT_NAMES.callbackUrl, config.callbackUrls[0], 'The default callback URL of the web client.');
+    output(OUTPUT_NAMES.issuerUrl, s.userPool.issuerUrl, 'Token issuer (iss claim) of the user pool.');
+    output(OUTPUT_NAMES.jwksUrl, s.userPool.jwksUrl, 'JWKS URL with the public keys of the user pool.');
+    output(OUTPUT_NAMES.region, config.region, 'AWS region of the stack.');
+    output(OUTPUT_NAMES.implicitGrant, config.implicitGrant ?? false, 'Whether the web client allows the implicit grant.');
+    output(OUTPUT_NAMES.demoUsers, (config.users ?? []).map((u) => u.email), 'Emails of the users the stack creates.');
+  }
+}
+
+/** Creates the environment stack in `app` and says, in one line, when state is local. */
+export function defineEnvironment(app: Construct, config: EnvironmentConfig, log: (line: string) => void = (l) => console.log(l)): EnvironmentStack {
+  const stack = new EnvironmentStack(app, config);
+  if (stack.backendKind === 'local') {
+    log(`${config.name}: no remote state configured (config.backend): using the local backend, state in cdktf.out/stacks/${config.name}/terraform.tfstate`);
+  }
+  return stack;
+}

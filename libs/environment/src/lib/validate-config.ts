@@ -1,0 +1,48 @@
+import type { IConstruct } from 'constructs';
+import { ValidationError } from '@secure-api/core';
+import type { EnvironmentConfig } from './config';
+
+const NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Checks an environment config before any construct sees it, so a typo in `apps/<env>/src/config.ts` is named
+ * at synth time with the config key at fault. Construct-level rules (domain prefix, callback URLs, throttling,
+ * implicit grant in production) are enforced by the constructs themselves.
+ */
+export function validateConfig(scope: IConstruct, config: EnvironmentConfig): void {
+  const err = (prop: string, value: unknown, problem: string, fix: string) => new ValidationError(scope, `config.${prop}`, value, problem, fix);
+  if (!NAME.test(config.name)) throw err('name', config.name, 'must be 1-32 lowercase letters, digits or hyphens, starting with a letter', 'use a name such as "dev" or "prod"');
+  if (!REGION.test(config.region)) throw err('region', config.region, 'is not an AWS region name', 'use a region such as "eu-west-1"');
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(config.namePrefix)) throw err('namePrefix', config.namePrefix, 'must be 1-40 lowercase letters, digits or hyphens', 'use a prefix such as "secure-api-dev"');
+  if (typeof config.production !== 'boolean') throw err('production', config.production, 'must be true or false', 'set production: true only for production');
+  if (config.production && config.implicitGrant) throw err('implicitGrant', config.implicitGrant, 'the implicit grant is forbidden in production (RFC 9700 §2.1.2)', 'remove implicitGrant; clients use authorization code + PKCE');
+  if (config.production && !config.deletionProtection) throw err('deletionProtection', config.deletionProtection, 'production user pools must have deletion protection', 'set deletionProtection: true');
+  if (config.production && config.mfa === 'OFF') throw err('mfa', config.mfa, 'production requires MFA at least OPTIONAL', "set mfa: 'OPTIONAL' or 'REQUIRED'");
+  if (!['OFF', 'OPTIONAL', 'REQUIRED'].includes(config.mfa)) throw err('mfa', config.mfa, 'must be OFF, OPTIONAL or REQUIRED', "use mfa: 'OPTIONAL'");
+  const minLength = config.passwordMinLength ?? 12;
+  if (config.production && minLength < 12) throw err('passwordMinLength', minLength, 'production requires passwords of at least 12 characters', 'set passwordMinLength to 12 or more');
+  if (!Array.isArray(config.callbackUrls) || config.callbackUrls.length === 0) throw err('callbackUrls', config.callbackUrls, 'at least one callback URL is required', 'add the URL your app receives sign-ins on');
+  if (!Array.isArray(config.logoutUrls) || config.logoutUrls.length === 0) throw err('logoutUrls', config.logoutUrls, 'at least one logout URL is required', 'add the URL users land on after sign-out');
+  const seen = new Set<string>();
+  (config.users ?? []).forEach((u, i) => {
+    if (typeof u?.email !== 'string' || !EMAIL.test(u.email)) throw err(`users[${i}].email`, u?.email, 'is not an email address', 'use an address such as "demo@example.com"');
+    if (seen.has(u.email.toLowerCase())) throw err(`users[${i}].email`, u.email, 'is listed twice', 'remove the duplicate user');
+    seen.add(u.email.toLowerCase());
+  });
+  if (config.backend) {
+    if (!BUCKET.test(config.backend.bucket)) throw err('backend.bucket', config.backend.bucket, 'is not a valid S3 bucket name', 'use the bucket created by the bootstrap stack');
+    if (config.backend.region !== undefined && !REGION.test(config.backend.region)) throw err('backend.region', config.backend.region, 'is not an AWS region name', 'use a region such as "eu-west-1"');
+    const prefix = config.backend.keyPrefix;
+    if (prefix !== undefined && (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(prefix) || prefix.split('/').some((seg) => /^\.+$/.test(seg)))) {
+      throw err('backend.keyPrefix', config.backend.keyPrefix, 'must be path segments of letters, digits, dots, underscores or hyphens', 'use a prefix such as "secure-api"');
+    }
+  }
+  for (const [k, v] of Object.entries(config.tags ?? {})) {
+    if (typeof v !== 'string' || k.length === 0 || k.length > 128 || v.length > 256 || k.startsWith('aws:')) {
+      throw err(`tags.${k}`, v, 'is not a valid tag (key 1-128 characters, not aws:, value a string up to 256)', 'fix or remove the tag');
+    }
+  }
+}
