@@ -110,7 +110,7 @@ function registerDomain(app: FastifyInstance, domain: HostedDomain, opts: Hosted
     }
     const responseType = q['response_type'];
     if (responseType !== 'code' && responseType !== 'token') {
-      return callbackError(base, responseType === undefined ? 'invalid_request' : 'unsupported_response_type', responseType === undefined ? 'response_type is required.' : 'response_type must be code or token.');
+      return callbackError(base, 'invalid_request', responseType === undefined ? 'response_type is required.' : 'response_type must be exactly code or token.');
     }
     if (!client.settings.allowedOAuthFlows.includes(responseType === 'code' ? 'code' : 'implicit')) {
       return callbackError(base, 'unauthorized_client', `The ${responseType === 'code' ? 'authorization code' : 'implicit'} grant is not enabled for this client.`);
