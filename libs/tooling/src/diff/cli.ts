@@ -47,7 +47,6 @@ function parseArgs(args: readonly string[]): Options | 'help' {
     if (!m) throw new UsageError(arg.startsWith('-') ? `unknown option "${arg}"` : `unexpected argument "${arg}"`);
     const value = m[2] ?? args[++i];
     if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${m[1]} needs a value`);
-    if (values.has(m[1])) throw new UsageError(`--${m[1]} given twice`);
     values.set(m[1], value);
   }
   const env = values.get('env');

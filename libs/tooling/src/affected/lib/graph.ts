@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 
 /** The part of Nx's project graph this module reads. */
 export interface GraphLike {
@@ -50,7 +50,7 @@ export function importEdges(workspaceRoot: string, graph: GraphLike): Map<string
       .sort((a, b) => b.root.length - a.root.length)[0]?.name;
   const aliases = new Map<string, string>();
   for (const [alias, targets] of Object.entries(tsconfig.compilerOptions?.paths ?? {})) {
-    const owner = targets[0] ? ownerOf(targets[0]) : undefined;
+    const owner = targets[0] ? ownerOf(posix.normalize(targets[0]).replace(/^\.\//, '')) : undefined;
     if (owner) aliases.set(alias.replace(/\/\*$/, ''), owner);
   }
   const edges = new Map<string, Set<string>>();
