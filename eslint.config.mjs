@@ -41,7 +41,7 @@ export default [
   },
   {
     // Tests build partial fixtures of synthesized JSON; loose types there are deliberate.
-    files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.fixture.ts', '**/test-support/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

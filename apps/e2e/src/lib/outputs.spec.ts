@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutputsError, parseTarget, readTarget } from './outputs';
+
+const o = (value: unknown) => ({ value, sensitive: false, type: 'string' });
+const outputs = {
+  api_invoke_url: o('https://abcdefghij.execute-api.eu-west-1.amazonaws.com/v1/'),
+  api_routes: o({ public: '/health', protected: '/hello', scoped: '/orders' }),
+  hosted_ui_base_url: o('https://x.auth.eu-west-1.amazoncognito.com'),
+  app_client_id: o('client'),
+  callback_url: o('http://localhost:4010/callback'),
+  user_pool_id: o('eu-west-1_abc'),
+  region: o('eu-west-1'),
+  issuer_url: o('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc'),
+  implicit_grant_enabled: o(true),
+  demo_users: o(['demo@example.com']),
+};
+
+describe('outputs', () => {
+  it('reads an AWS deployment', () => {
+    const t = parseTarget(outputs);
+    expect(t).toMatchObject({ kind: 'aws', invokeUrl: 'https://abcdefghij.execute-api.eu-west-1.amazonaws.com/v1', implicitGrant: true, cognitoEndpoint: undefined });
+  });
+
+  it('recognises the twin by its loopback Cognito endpoint', () => {
+    const t = parseTarget({ ...outputs, cognito_idp_endpoint: o('http://127.0.0.1:4010') });
+    expect(t).toMatchObject({ kind: 'twin', cognitoEndpoint: 'http://127.0.0.1:4010' });
+  });
+
+  it('names a missing or malformed output and the fix', () => {
+    const { app_client_id: _drop, ...rest } = outputs;
+    expect(() => parseTarget(rest)).toThrow(/output "app_client_id" is missing or not a string/);
+    expect(() => parseTarget({ ...outputs, api_routes: o({ public: '/x' }) })).toThrow(/api_routes/);
+    expect(() => parseTarget({ ...outputs, api_invoke_url: o('ftp://x') })).toThrow(OutputsError);
+  });
+
+  it('reports unreadable and non-JSON files clearly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'out-'));
+    expect(() => readTarget(join(dir, 'missing.json'))).toThrow(/cannot read the outputs file/);
+    writeFileSync(join(dir, 'bad.json'), 'nope');
+    expect(() => readTarget(join(dir, 'bad.json'))).toThrow(/is not JSON/);
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify(outputs));
+    expect(readTarget(join(dir, 'ok.json')).clientId).toBe('client');
+  });
+});

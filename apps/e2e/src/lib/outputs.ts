@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+
+/** What the walk-through needs of a deployment, read from `terraform output -json` (AWS) or the twin's file. */
+export interface E2eTarget {
+  /** `twin` when the file carries `cognito_idp_endpoint` pointing at a loopback twin, else `aws`. */
+  readonly kind: 'twin' | 'aws';
+  readonly invokeUrl: string;
+  readonly routes: { readonly public: string; readonly protected: string; readonly scoped: string };
+  readonly hostedUiBaseUrl: string;
+  readonly clientId: string;
+  readonly callbackUrl: string;
+  readonly userPoolId: string;
+  readonly region: string;
+  readonly issuerUrl: string;
+  readonly implicitGrant: boolean;
+  /** The stack's users (emails). */
+  readonly users: readonly string[];
+  /** Cognito's JSON API endpoint for the AWS SDK: the twin's base URL, or undefined for AWS's own. */
+  readonly cognitoEndpoint?: string;
+}
+
+/** Thrown for an outputs file the suite cannot use; the message names the output and the fix. */
+export class OutputsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputsError';
+  }
+}
+
+type Outputs = Record<string, { value?: unknown }>;
+
+export function readTarget(file: string): E2eTarget {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new OutputsError(`cannot read the outputs file ${file}. Fix: run \`nx run <env>:output\` after a deploy, or let \`nx run dev:e2e\` start the twin.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new OutputsError(`${file} is not JSON. Fix: write it with \`terraform output -json\`.`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new OutputsError(`${file} is not a terraform output -json object.`);
+  return parseTarget(json as Outputs, file);
+}
+
+export function parseTarget(outputs: Outputs, source = 'outputs'): E2eTarget {
+  const get = <T>(name: string, check: (v: unknown) => v is T, what: string): T => {
+    const v = outputs[name]?.value;
+    if (!check(v)) throw new OutputsError(`${source}: output "${name}" is missing or not ${what}. Fix: deploy a stack built by libs/environment (it defines this output).`);
+    return v;
+  };
+  const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  const url = (v: unknown): v is string => str(v) && /^https?:\/\//.test(v);
+  const routes = get('api_routes', (v): v is E2eTarget['routes'] => typeof v === 'object' && v !== null && ['public', 'protected', 'scoped'].every((k) => str((v as Record<string, unknown>)[k])), 'an object with public, protected and scoped paths');
+  const endpoint = outputs['cognito_idp_endpoint']?.value;
+  const isTwin = typeof endpoint === 'string' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(endpoint);
+  return {
+    kind: isTwin ? 'twin' : 'aws',
+    invokeUrl: get('api_invoke_url', url, 'a URL').replace(/\/+$/, ''),
+    routes,
+    hostedUiBaseUrl: get('hosted_ui_base_url', url, 'a URL').replace(/\/+$/, ''),
+    clientId: get('app_client_id', str, 'a string'),
+    callbackUrl: get('callback_url', url, 'a URL'),
+    userPoolId: get('user_pool_id', str, 'a string'),
+    region: get('region', str, 'a string'),
+    issuerUrl: get('issuer_url', url, 'a URL'),
+    implicitGrant: outputs['implicit_grant_enabled']?.value === true,
+    users: get('demo_users', (v): v is string[] => Array.isArray(v) && v.every(str), 'a list of emails'),
+    cognitoEndpoint: isTwin ? (endpoint as string) : undefined,
+  };
+}
