@@ -44,9 +44,17 @@ describe('stack diff CLI on a temporary git repository', () => {
     git(repo, 'add', '.');
     git(repo, 'commit', '--quiet', '-m', 'before any environment');
     git(repo, 'tag', 'empty');
+    // An app skeleton without src/main.ts is not a stack yet.
+    mkdirSync(join(repo, 'apps/dev'), { recursive: true });
+    writeFileSync(join(repo, 'apps/dev/project.json'), JSON.stringify({ name: 'dev', tags: ['type:app', 'scope:dev'] }));
+    git(repo, 'add', '.');
+    git(repo, 'commit', '--quiet', '-m', 'dev skeleton');
+    git(repo, 'tag', 'skeleton');
     for (const env of ['dev', 'prod']) {
       mkdirSync(join(repo, 'apps', env), { recursive: true });
       writeFileSync(join(repo, 'apps', env, 'project.json'), JSON.stringify({ name: env, tags: ['type:app', `scope:${env}`] }));
+      mkdirSync(join(repo, 'apps', env, 'src'));
+      writeFileSync(join(repo, 'apps', env, 'src/main.ts'), 'export function defineStack() {}\n');
     }
     mkdirSync(join(repo, 'apps/bootstrap'), { recursive: true });
     writeFileSync(join(repo, 'apps/bootstrap/project.json'), JSON.stringify({ name: 'bootstrap', tags: ['type:app', 'scope:shared'] }));
@@ -107,10 +115,10 @@ describe('stack diff CLI on a temporary git repository', () => {
     }
   }, 30_000);
 
-  it('shows everything as new when the base has no such environment', async () => {
+  it.each(['empty', 'skeleton'])('shows everything as new when the base (%s) has no such stack', async (base) => {
     const c = capture(repo);
-    expect(await main(['--env', 'dev', '--base', 'empty'], c.io)).toBe(0);
-    expect(c.err()).toContain('has no apps/dev: every resource of "dev" is shown as new');
+    expect(await main(['--env', 'dev', '--base', base], c.io)).toBe(0);
+    expect(c.err()).toContain('has no apps/dev/src/main.ts: every resource of "dev" is shown as new');
     expect(c.out()).toContain('Diff: 8 to create, 0 to update, 0 to replace, 0 to delete; 0 unchanged.');
   }, 30_000);
 

@@ -126,8 +126,9 @@ async function diff(options: Options, io: CliIo): Promise<number> {
 
 /** The base stack, or `undefined` when the base revision has no such environment (everything is then new). */
 async function synthesizeBase(root: string, commit: string, env: string, outdir: string, label: string, io: CliIo): Promise<TerraformJson | undefined> {
-  if (!(await existsAt(root, commit, `apps/${env}/project.json`))) {
-    io.err(`stack diff: ${label} has no apps/${env}: every resource of "${env}" is shown as new.\n`);
+  // The synth script's contract: an environment is an app with src/main.ts exporting defineStack.
+  if (!(await existsAt(root, commit, `apps/${env}/src/main.ts`))) {
+    io.err(`stack diff: ${label} has no apps/${env}/src/main.ts: every resource of "${env}" is shown as new.\n`);
     return undefined;
   }
   if (!(await existsAt(root, commit, SYNTH_SCRIPT))) {
