@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from '@secure-api/core';
 import { Match, newTestStack, Template } from '@secure-api/testing';
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { UserPool } from './user-pool';
 import { MessageAction, UserPoolUser, type UserPoolUserOptions } from './user-pool-user';
 
@@ -79,12 +79,7 @@ describe('UserPoolUser', () => {
       expect(add({ email: 'ann@example.com', temporaryPassword: secret })).toThrow(
         'test/Pool/Ann: invalid temporaryPassword "(a literal string, not shown)": a password must never be written in code. Fix: pass a sensitive TerraformVariable',
       );
-      let error: ValidationError | undefined;
-      try {
-        add({ email: 'ann@example.com', temporaryPassword: secret })();
-      } catch (e) {
-        error = e as ValidationError;
-      }
+      const error = caught(add({ email: 'ann@example.com', temporaryPassword: secret }));
       expect(error?.message).not.toContain(secret);
       expect(error?.value).not.toBe(secret);
     });
@@ -98,6 +93,28 @@ describe('UserPoolUser', () => {
       expect(() => pool.addUser('B', { email: 'b@example.com', temporaryPassword: num })).toThrow(/the variable has type number/);
     });
 
+    it('throws when a token is not a plain reference to a sensitive variable of the stack, without echoing it', () => {
+      const pool = newPool();
+      const stack = TerraformStack.of(pool);
+      const plain = new TerraformVariable(stack, 'plain', { type: 'string' });
+      expect(() => pool.addUser('A', { email: 'a@example.com', temporaryPassword: plain.stringValue })).toThrow(/test\/Pool\/A: invalid temporaryPassword "var.plain": the variable is not sensitive/);
+      const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
+      for (const [id, token] of [['B', Fn.lower(secret.stringValue)], ['C', `Hunter2!${secret.stringValue}`]]) {
+        const error = caught(() => pool.addUser(id, { email: `${id.toLowerCase()}@example.com`, temporaryPassword: token }));
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error?.message).toContain(`test/Pool/${id}: invalid temporaryPassword "(a token, not shown)": is not a plain reference to a Terraform variable of this stack`);
+        expect(error?.message).not.toContain('Hunter2');
+      }
+    });
+
+    it('throws when the password variable has a default', () => {
+      const pool = newPool();
+      const withDefault = new TerraformVariable(TerraformStack.of(pool), 'pw', { type: 'string', sensitive: true, default: 'Hunter2!Hunter2!' });
+      for (const [id, value] of [['A', withDefault], ['B', withDefault.stringValue]] as const) {
+        expect(() => pool.addUser(id, { email: 'ann@example.com', temporaryPassword: value })).toThrow(/invalid temporaryPassword "var.pw": the variable has a default.*Fix: remove the default/);
+      }
+    });
+
     it('throws when the email is not an email address', () => {
       expect(add({ email: 'ann' })).toThrow(/test\/Pool\/Ann: invalid email "ann": is not an email address/);
       expect(add({ email: 'ann @example.com' })).toThrow(/invalid email/);
@@ -108,3 +125,12 @@ describe('UserPoolUser', () => {
     });
   });
 });
+
+function caught(fn: () => unknown): ValidationError | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return e as ValidationError;
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { isUnresolved, ValidationError } from '@secure-api/core';
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { variableReferencedBy } from './private/variables';
 import type { IUserPool } from './user-pool';
 
 /**
@@ -25,9 +26,10 @@ export interface UserPoolUserOptions {
    */
   readonly emailVerified?: boolean;
   /**
-   * The temporary password, from a sensitive Terraform variable: the `TerraformVariable` itself
-   * (`sensitive: true`, type string) or a token of one. Never a literal: a password in code ends up in git and in
-   * the synthesized JSON, so a literal string throws. The user must change it at the first sign-in.
+   * The temporary password, from a sensitive Terraform variable of the user's stack: the `TerraformVariable`
+   * itself (`sensitive: true`, type string, no default) or its `stringValue`. Never a literal: a password in code
+   * ends up in git and in the synthesized JSON, so a literal string, a variable with a default, and any token that
+   * is not a plain reference to such a variable throw. The user must change it at the first sign-in.
    * @default - Cognito generates a temporary password and emails it in the invitation
    * @see https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-create-user-accounts.html
    */
@@ -88,17 +90,31 @@ export class UserPoolUser extends Construct {
   private temporaryPassword(value: TerraformVariable | string | undefined): string | undefined {
     if (value === undefined) return undefined;
     if (value instanceof TerraformVariable) {
-      if (value.sensitive !== true) {
-        throw new ValidationError(this, 'temporaryPassword', `var.${value.friendlyUniqueId}`, 'the variable is not sensitive, so Terraform would print the password in plans', 'declare it with sensitive: true');
-      }
-      if (value.type !== undefined && value.type !== 'string') {
-        throw new ValidationError(this, 'temporaryPassword', `var.${value.friendlyUniqueId}`, `the variable has type ${value.type}`, 'declare it with type: "string"');
-      }
+      this.checkPasswordVariable(value);
       return value.stringValue;
     }
     if (!isUnresolved(value)) {
       throw new ValidationError(this, 'temporaryPassword', '(a literal string, not shown)', 'a password must never be written in code', 'pass a sensitive TerraformVariable (sensitive: true), or omit it to let Cognito generate one');
     }
+    const variable = variableReferencedBy(this, value);
+    if (!variable) {
+      // The value is not echoed: a token may carry literal text around a reference, and that text could be a secret.
+      throw new ValidationError(this, 'temporaryPassword', '(a token, not shown)', "is not a plain reference to a Terraform variable of this stack, so nothing proves it is sensitive", 'pass the sensitive TerraformVariable itself (or its stringValue), or omit it to let Cognito generate one');
+    }
+    this.checkPasswordVariable(variable);
     return value;
+  }
+
+  private checkPasswordVariable(variable: TerraformVariable): void {
+    const shown = `var.${variable.friendlyUniqueId}`;
+    if (variable.sensitive !== true) {
+      throw new ValidationError(this, 'temporaryPassword', shown, 'the variable is not sensitive, so Terraform would print the password in plans', 'declare it with sensitive: true');
+    }
+    if (variable.type !== undefined && variable.type !== 'string') {
+      throw new ValidationError(this, 'temporaryPassword', shown, `the variable has type ${variable.type}`, 'declare it with type: "string"');
+    }
+    if (variable.default !== undefined) {
+      throw new ValidationError(this, 'temporaryPassword', shown, 'the variable has a default, which writes the password into the code and the synthesized JSON', 'remove the default and set the value outside the code (TF_VAR_<name>, a .tfvars file kept out of git, or CI secrets)');
+    }
   }
 }
