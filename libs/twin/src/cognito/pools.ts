@@ -164,7 +164,7 @@ export function buildCognito(stack: StackModel, store: TwinStore, options: Build
   };
 
   for (const r of stack.resources('aws_cognito_user_pool')) {
-    const config = stack.resolve<Record<string, unknown>>(r.config, r.address, vars);
+    const config = stack.resolveArguments(r, vars);
     const settings = readPool(r, config);
     const { id } = store.resourceId(r.address, () => ({ id: newPoolId(options.region) }));
     const arn = `arn:aws:cognito-idp:${options.region}:${options.accountId}:userpool/${id}`;
@@ -189,7 +189,7 @@ export function buildCognito(stack: StackModel, store: TwinStore, options: Build
   }
 
   for (const r of stack.resources('aws_cognito_resource_server')) {
-    const config = stack.resolve<Record<string, unknown>>(r.config, r.address, vars);
+    const config = stack.resolveArguments(r, vars);
     const pool = poolOf(r, config);
     const rs = readResourceServer(r, config);
     if (pool.resourceServers.some((x) => x.identifier === rs.identifier)) {
@@ -201,7 +201,7 @@ export function buildCognito(stack: StackModel, store: TwinStore, options: Build
 
   const seenDomains = new Set<string>();
   for (const r of stack.resources('aws_cognito_user_pool_domain')) {
-    const config = stack.resolve<Record<string, unknown>>(r.config, r.address, vars);
+    const config = stack.resolveArguments(r, vars);
     const pool = poolOf(r, config);
     const { domain, custom } = readDomain(r, config);
     if (seenDomains.has(domain)) throw refused(r, 'InvalidParameterException', 'Domain already associated with another user pool.');
@@ -226,7 +226,7 @@ export function buildCognito(stack: StackModel, store: TwinStore, options: Build
   }
 
   for (const r of stack.resources('aws_cognito_user_pool_client')) {
-    const config = stack.resolve<Record<string, unknown>>(r.config, r.address, vars);
+    const config = stack.resolveArguments(r, vars);
     const pool = poolOf(r, config);
     const settings = readClient(r, config, pool.knownScopes());
     const made = store.resourceId(r.address, () => ({ id: newClientId(), secret: settings.generateSecret ? newClientSecret() : undefined }));
@@ -240,7 +240,7 @@ export function buildCognito(stack: StackModel, store: TwinStore, options: Build
   const users: DeclaredUserOf[] = [];
   for (const r of stack.resources('aws_cognito_user')) {
     const { temporary_password, password, ...rest } = r.config as Record<string, unknown>;
-    const config = stack.resolve<Record<string, unknown>>(rest, r.address, vars);
+    const config = stack.resolveArguments({ ...r, config: rest }, vars);
     config['temporary_password'] = optionalSecret(stack, temporary_password, r.address, vars);
     config['password'] = optionalSecret(stack, password, r.address, vars);
     const pool = poolOf(r, config);

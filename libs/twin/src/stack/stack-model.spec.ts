@@ -43,3 +43,18 @@ describe('StackModel', () => {
     expect(() => new StackModel({ resource: { aws_x: [] } })).toThrow(/must map names to blocks/);
   });
 });
+
+describe('StackModel.resolveArguments', () => {
+  it('resolves a resource without its Terraform meta-arguments', () => {
+    const s = new StackModel({
+      resource: {
+        aws_cognito_user_pool: { Pool: { name: 'p' } },
+        aws_cognito_user_pool_client: {
+          Client: { user_pool_id: '${aws_cognito_user_pool.Pool.id}', depends_on: ['${aws_cognito_resource_server.Rs}'], lifecycle: { create_before_destroy: true }, provider: 'aws.other' },
+        },
+      },
+    });
+    s.register('aws_cognito_user_pool.Pool', { id: 'eu-west-1_abc' });
+    expect(s.resolveArguments(s.resources('aws_cognito_user_pool_client')[0])).toEqual({ user_pool_id: 'eu-west-1_abc' });
+  });
+});

@@ -25,6 +25,7 @@ export class StackError extends Error {
 /** Attribute values a twin emulator computed for one address (`id`, `arn`, ...). */
 export type Attributes = Readonly<Record<string, unknown>>;
 
+const META_ARGUMENTS = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
 const REF = /\$\{([^{}]*)\}/g;
 const SIMPLE_REF = /^(var|local|data\.[a-z0-9_]+|[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_]+))?((?:\[\d+\])*)$/;
 
@@ -108,6 +109,16 @@ export class StackModel {
    */
   resolve<T = unknown>(value: unknown, where: string, variables: Record<string, unknown> = {}): T {
     return this.resolveDeep(value, where, variables) as T;
+  }
+
+  /**
+   * Resolves a resource's own arguments: its config without Terraform's meta-arguments (`depends_on`,
+   * `lifecycle`, `provider`, `count`, `for_each`, `provisioner`, `connection`), whose references are not values.
+   */
+  resolveArguments<T = Record<string, unknown>>(resource: StackResource, variables: Record<string, unknown> = {}): T {
+    const args: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(resource.config)) if (!META_ARGUMENTS.has(k)) args[k] = v;
+    return this.resolveDeep(args, resource.address, variables) as T;
   }
 
   private resolveDeep(value: unknown, where: string, variables: Record<string, unknown>): unknown {

@@ -1,0 +1,136 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO_EMAIL, fixtureStack } from './cognito/test-kit.fixture';
+
+const WORKSPACE = resolve(__dirname, '../../..');
+let dir: string;
+let stackFile: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'twin-cli-'));
+  stackFile = join(dir, 'cdk.tf.json');
+  writeFileSync(stackFile, JSON.stringify(fixtureStack()));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/run.mjs'), join(__dirname, 'cli.ts'), ...args], { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+async function ready(r: Run): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (!r.out().includes('Ready.')) {
+    if (r.child.exitCode !== null) throw new Error(`the twin exited: ${r.out()} ${r.err()}`);
+    if (Date.now() > deadline) throw new Error(`the twin did not start: ${r.out()} ${r.err()}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return r.out();
+}
+
+/** Listening sockets of this machine's IPv4 table: the twin must appear only as 127.0.0.1. */
+function listeners(port: number): string[] {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hex}`) && f[3] === '0A')
+    .map((f) => f[1].split(':')[0]);
+}
+
+describe('twin CLI', () => {
+  it('listens on 127.0.0.1 only, prints URLs and the generated password, writes outputs, and stops on SIGTERM', async () => {
+    const outputs = join(dir, 'out', 'twin-outputs.json');
+    const r = run(['--stack', 'fixture', '--stack-file', stackFile, '--port', '0', '--data-dir', join(dir, 'data'), '--outputs-file', outputs]);
+    const out = await ready(r);
+    const base = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(out);
+    expect(base).not.toBeNull();
+    const port = Number(base?.[2]);
+    expect(listeners(port)).toEqual(['0100007F']);
+
+    const file = JSON.parse(readFileSync(outputs, 'utf8')) as Record<string, { sensitive: boolean; value: unknown }>;
+    expect(statSync(outputs).mode & 0o777).toBe(0o600);
+    expect(file['cognito_idp_endpoint']).toEqual({ sensitive: false, type: 'string', value: base?.[1] });
+    expect(file['hosted_ui_url'].value).toBe(`${base?.[1]}/auth/twin-test`);
+    const password = (file['temporary_passwords'].value as Record<string, string>)[DEMO_EMAIL];
+    expect(file['temporary_passwords'].sensitive).toBe(true);
+    expect(out).toContain(`User ${DEMO_EMAIL}: temporary password ${password} (shown once`);
+    expect(out).toContain(`Hosted UI: ${base?.[1]}/auth/twin-test`);
+    expect(out).toMatch(/Sign in \(web, code grant\): http:\/\/127\.0\.0\.1:\d+\/auth\/twin-test\/login\?client_id=[a-z0-9]{26}&response_type=code/);
+    expect(out).toContain('Warning: Not emulated by the twin (ignored): aws_wafv2_web_acl_association (1)');
+
+    const discovery = await fetch(`${base?.[1]}/${String(file['user_pool_id'].value)}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
+    expect(r.out()).toContain('twin: stopped.');
+    expect(r.err()).toBe('');
+    expect(listeners(port)).toEqual([]);
+  }, 90_000);
+
+  it('keeps its state across a restart and stops on SIGINT', async () => {
+    const data = join(dir, 'data');
+    const first = run(['--stack-file', stackFile, '--data-dir', data]);
+    const out1 = await ready(first);
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(0);
+    const second = run(['--stack-file', stackFile, '--data-dir', data]);
+    const out2 = await ready(second);
+    const poolLine = (s: string) => /User pool fixture-users \(([^)]+)\)/.exec(s)?.[1];
+    expect(poolLine(out2)).toBe(poolLine(out1));
+    second.child.kill('SIGINT');
+    expect(await second.exit).toBe(0);
+  }, 90_000);
+
+  it('refuses bad arguments with the usage and exit code 2', async () => {
+    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--stack'], ['--colour', 'blue'], ['--stack', '../etc']]) {
+      const r = run(args);
+      expect(await r.exit).toBe(2);
+      expect(r.err()).toMatch(/^twin: .+\n\nusage: twin --stack <name>/);
+    }
+  }, 60_000);
+
+  it('refuses a foreign data directory and a taken port with one clear line, exit code 1, no stack trace', async () => {
+    const foreign = join(dir, 'home');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    const r = run(['--stack-file', stackFile, '--data-dir', foreign]);
+    expect(await r.exit).toBe(1);
+    expect(r.err()).toMatch(/^twin: the data directory .*home is not a twin data directory: it holds notes\.txt/);
+    expect(r.err()).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(foreign, 'notes.txt'), 'utf8')).toBe('mine');
+
+    const blocker = createServer();
+    await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', res));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const taken = run(['--stack-file', stackFile, '--data-dir', join(dir, 'data'), '--port', String(port)]);
+      expect(await taken.exit).toBe(1);
+      expect(taken.err()).toBe(`twin: port ${port} on 127.0.0.1 is in use. Fix: stop what uses it, or pass --port 0 for any free port.\n`);
+    } finally {
+      await new Promise((res) => blocker.close(res));
+    }
+  }, 60_000);
+
+  it('refuses a stack AWS would refuse, naming the resource', async () => {
+    writeFileSync(stackFile, JSON.stringify(fixtureStack({ pool: { mfa_configuration: 'ON' } })));
+    const r = run(['--stack-file', stackFile, '--data-dir', join(dir, 'data')]);
+    expect(await r.exit).toBe(1);
+    expect(r.err()).toBe("twin: aws_cognito_user_pool.Pool (fixture/SecureApi/UserPool/Resource): AWS would refuse this resource at apply time with InvalidParameterException: Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.\n");
+  }, 60_000);
+});
