@@ -6,7 +6,7 @@ import type { StateBucketStackProps } from './lib/state-bucket-stack';
  */
 export const bootstrapConfig: StateBucketStackProps = {
   region: 'eu-west-1',
-  bucketName: 'secure-api-tfstate-change-me',
+  bucketName: 'secure-api-terraform-state',
   keyPrefix: 'secure-api',
   environments: ['dev', 'prod'],
 };
