@@ -17,6 +17,28 @@ export class TestClock implements TwinClock {
   }
 }
 
+interface TestKey {
+  readonly kid: string;
+  readonly privateKey: CryptoKey;
+  readonly jwk: JsonWebKey;
+}
+
+// RSA key generation is the slowest step of a test; a kid always names the same key within one test file.
+const keys = new Map<string, Promise<TestKey>>();
+
+function keyFor(kid: string): Promise<TestKey> {
+  let key = keys.get(kid);
+  if (!key) {
+    key = (async () => {
+      const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+      const jwk = await exportJWK(publicKey);
+      return { kid, privateKey, jwk: { ...jwk, kid, alg: 'RS256', use: 'sig' } as JsonWebKey };
+    })();
+    keys.set(kid, key);
+  }
+  return key;
+}
+
 /** A user pool with its own RSA keys (one kid for ID tokens, one for access tokens), like the Cognito part's. */
 export class FakePool implements TwinPoolView {
   readonly arn: string;
@@ -35,13 +57,8 @@ export class FakePool implements TwinPoolView {
   }
 
   static async create(id: string, base: () => string, region = 'eu-west-1'): Promise<FakePool> {
-    const make = async (kid: string) => {
-      const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-      const jwk = await exportJWK(publicKey);
-      return { kid, privateKey, jwk: { ...jwk, kid, alg: 'RS256', use: 'sig' } as JsonWebKey };
-    };
-    const idKey = await make(`${id}-id`);
-    const accessKey = await make(`${id}-access`);
+    const idKey = await keyFor(`${id}-id`);
+    const accessKey = await keyFor(`${id}-access`);
     return new FakePool(id, base, idKey, accessKey, [idKey.jwk, accessKey.jwk], region);
   }
 

@@ -158,7 +158,7 @@ export function buildGatewayModel(ctx: TwinContext, verifierOptions: TokenVerifi
     const api = apiOf(r);
     const id = stableId(`authorizer:${r.address}`, 6);
     const type = String(resolve<string>(r, 'type') ?? 'TOKEN');
-    register(r.address, () => ({ id, arn: `arn:aws:apigateway:${region}::/restapis/${api.id}/authorizers/${id}` }));
+    register(r.address, () => ({ id, rest_api_id: api.id, arn: `arn:aws:apigateway:${region}::/restapis/${api.id}/authorizers/${id}` }));
     if (type !== 'COGNITO_USER_POOLS') {
       ctx.warnings.push(`${r.address}: authorizer type ${type} is not emulated; methods using it answer 500.`);
       continue;
@@ -230,7 +230,7 @@ export function buildGatewayModel(ctx: TwinContext, verifierOptions: TokenVerifi
     };
     resource.methods.set(httpMethod, method);
     methods.set(methodKey(api, resource.id, httpMethod), method);
-    register(r.address, () => ({ id: `agm-${api.id}-${resource.id}-${httpMethod}` }));
+    register(r.address, () => ({ id: `agm-${api.id}-${resource.id}-${httpMethod}`, rest_api_id: api.id, resource_id: resource.id, http_method: httpMethod, authorization }));
   }
 
   const methodOf = (r: StackResource): { api: RestApiModel; resource: ResourceModel; method: MethodModel } => {
@@ -243,12 +243,12 @@ export function buildGatewayModel(ctx: TwinContext, verifierOptions: TokenVerifi
   for (const r of stack.resources('aws_api_gateway_integration')) {
     const { api, resource, method } = methodOf(r);
     method.integration = integrationOf(ctx, r);
-    register(r.address, () => ({ id: `agi-${api.id}-${resource.id}-${method.httpMethod}` }));
+    register(r.address, () => ({ id: `agi-${api.id}-${resource.id}-${method.httpMethod}`, rest_api_id: api.id, resource_id: resource.id, http_method: method.httpMethod }));
   }
   for (const r of stack.resources('aws_api_gateway_method_response')) {
     const { api, resource, method } = methodOf(r);
     const status = resolve<string>(r, 'status_code');
-    register(r.address, () => ({ id: `agmr-${api.id}-${resource.id}-${method.httpMethod}-${status}` }));
+    register(r.address, () => ({ id: `agmr-${api.id}-${resource.id}-${method.httpMethod}-${status}`, rest_api_id: api.id, resource_id: resource.id, http_method: method.httpMethod, status_code: status }));
   }
   for (const r of stack.resources('aws_api_gateway_integration_response')) {
     const { api, resource, method } = methodOf(r);
@@ -264,7 +264,7 @@ export function buildGatewayModel(ctx: TwinContext, verifierOptions: TokenVerifi
       templates,
       parameters: stringMap(resolve(r, 'response_parameters')),
     });
-    register(r.address, () => ({ id: `agir-${api.id}-${resource.id}-${method.httpMethod}-${status}` }));
+    register(r.address, () => ({ id: `agir-${api.id}-${resource.id}-${method.httpMethod}-${status}`, rest_api_id: api.id, resource_id: resource.id, http_method: method.httpMethod, status_code: String(status) }));
   }
 
   for (const r of stack.resources('aws_cloudwatch_log_group')) {
@@ -383,7 +383,7 @@ function buildResources(
     const resource: ResourceModel = { id, address: r.address, path, pathPart, children: [], methods: new Map() };
     parent.children.push(resource);
     api.resources.set(id, resource);
-    register(r.address, () => ({ id, path, path_part: pathPart, parent_id: parentId }));
+    register(r.address, () => ({ id, path, path_part: pathPart, parent_id: parentId, rest_api_id: api.id }));
   }
 }
 
