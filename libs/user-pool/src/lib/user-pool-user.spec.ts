@@ -120,6 +120,15 @@ describe('UserPoolUser', () => {
       expect(add({ email: 'ann @example.com' })).toThrow(/invalid email/);
     });
 
+    it('throws when two users of a pool share an email, whatever its case', () => {
+      const pool = newPool();
+      pool.addUser('Ann', { email: 'ann@example.com' });
+      expect(() => pool.addUser('Ann2', { email: 'Ann@Example.com' })).toThrow(
+        'test/Pool/Ann2: invalid email "Ann@Example.com": is already the username of test/Pool/Ann (usernames are emails, compared without case). Fix: give each user of the pool its own email',
+      );
+      expect(() => newPool().addUser('Ann', { email: 'ann@example.com' })).not.toThrow();
+    });
+
     it('throws when the message action is unknown', () => {
       expect(add({ email: 'ann@example.com', messageAction: 'SEND' as MessageAction })).toThrow(/invalid messageAction "SEND"/);
     });

@@ -2,6 +2,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { isUnresolved, ValidationError } from '@secure-api/core';
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { claimUsername } from './private/registry';
 import { variableReferencedBy } from './private/variables';
 import type { IUserPool } from './user-pool';
 
@@ -80,6 +81,13 @@ export class UserPoolUser extends Construct {
       messageAction: props.messageAction,
       desiredDeliveryMediums: suppress ? undefined : ['EMAIL'],
     });
+    // Claimed last, so that a user refused for another reason does not hold its email.
+    if (!isUnresolved(props.email)) {
+      const holder = claimUsername(props.userPool, props.email, this.node.path);
+      if (holder !== undefined) {
+        throw new ValidationError(this, 'email', props.email, `is already the username of ${holder} (usernames are emails, compared without case)`, 'give each user of the pool its own email, or remove one of the two users');
+      }
+    }
   }
 
   /** The user's `sub`, the stable id in every token (a Terraform reference). */

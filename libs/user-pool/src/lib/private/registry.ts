@@ -51,3 +51,22 @@ export function listenForServers(pool: object, listener: ServerListener): void {
 export function serversOf(pool: object): readonly RegisteredServer[] {
   return pools.get(pool)?.servers ?? [];
 }
+
+const usernames = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Records that the user at `path` holds `username` in `pool`; returns the path of the user that already holds it
+ * (Cognito compares usernames without case in this library's pools), so that a second AdminCreateUser for the
+ * same email fails at synth instead of at apply ("User account already exists").
+ */
+export function claimUsername(pool: object, username: string, path: string): string | undefined {
+  let byName = usernames.get(pool);
+  if (!byName) {
+    byName = new Map();
+    usernames.set(pool, byName);
+  }
+  const key = username.toLowerCase();
+  const holder = byName.get(key);
+  if (holder === undefined) byName.set(key, path);
+  return holder;
+}
