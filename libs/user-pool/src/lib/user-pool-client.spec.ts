@@ -176,6 +176,12 @@ describe('UserPoolClient', () => {
       t.hasResourceProperties(CLIENT, { allowed_oauth_scopes: ['openid', 'orders/read'], depends_on: [`\${${orders.address}}`] });
     });
 
+    it('throws when a code or implicit client is given an empty scope list', () => {
+      expect(() => newPool().addClient('Web', { oAuth: { ...URLS, scopes: [] } })).toThrow(
+        'test/Pool/Web: invalid oAuth.scopes []: leaves the client no scope to request, so the hosted UI could issue it no token. Fix: list the scopes it needs',
+      );
+    });
+
     it('throws when a client would hold more than 50 scopes', () => {
       const pool = newPool();
       pool.addClient('Web', { oAuth: URLS });

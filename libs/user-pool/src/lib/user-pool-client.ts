@@ -262,6 +262,9 @@ export class UserPoolClient extends Construct {
       }
     }
     this.scopeList = props.disableOAuth ? [] : this.usesDefaultScopes ? [...STANDARD_DEFAULT_SCOPES] : withOpenId((oAuth.scopes ?? []).map((s) => s.scopeName));
+    if (browser && this.scopeList.length === 0) {
+      throw new ValidationError(this, 'oAuth.scopes', [], 'leaves the client no scope to request, so the hosted UI could issue it no token', 'list the scopes it needs, e.g. scopes: [OAuthScope.OPENID, OAuthScope.EMAIL], or leave scopes out for the defaults');
+    }
     this.checkScopeCount();
 
     const idToken = props.idTokenValidity ?? Duration.minutes(60);
