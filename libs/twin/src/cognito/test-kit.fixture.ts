@@ -169,7 +169,7 @@ export interface RunningTwin {
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTwin(options: Partial<TwinConfig> & { json?: Json; listen?: boolean } = {}): Promise<RunningTwin> {
+export async function startTwin(options: Partial<TwinConfig> & { json?: Json; listen?: boolean; port?: number } = {}): Promise<RunningTwin> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'twin-cognito-'));
   const messages: DeliveredMessage[] = [];
   const twin = await buildApp({
@@ -182,7 +182,7 @@ export async function startTwin(options: Partial<TwinConfig> & { json?: Json; li
   });
   let base = 'http://127.0.0.1';
   if (options.listen !== false) {
-    await twin.app.listen({ host: '127.0.0.1', port: 0 });
+    await twin.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
     const address = twin.app.server.address();
     if (!address || typeof address === 'string') throw new Error('no address');
     base = `http://127.0.0.1:${address.port}`;
