@@ -1,0 +1,12 @@
+export { buildApp } from './app';
+export type { TwinApp, TwinConfig } from './app';
+export { TwinHttpError } from './contracts';
+export type { PoolDirectory, TwinClock, TwinContext, TwinErrorResponse, TwinErrorStyle, TwinPoolView } from './contracts';
+export { DEFAULT_SCRYPT } from './cognito/passwords';
+export type { ScryptParams } from './cognito/passwords';
+export type { DeliveredMessage } from './cognito/service';
+export type { StackUserReport } from './cognito/stack-users';
+export type { TerraformOutput, TerraformOutputs } from './stack/outputs';
+export { StackError, StackModel } from './stack/stack-model';
+export type { StackResource } from './stack/stack-model';
+export { DataDirError } from './store/data-dir';
