@@ -319,6 +319,18 @@ describe('UserPoolClient', () => {
       expect(add).toThrow(`test/Pool/Web: invalid ${prop} ${message}`);
     });
 
+    it('passes an unresolved auth session in minutes through, and throws for one in another unit', () => {
+      const t = Template.synth((stack) => {
+        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+        const minutes = new TerraformVariable(stack, 'minutes', { type: 'number' }).numberValue;
+        new UserPool(stack, 'Pool').addClient('Web', { oAuth: URLS, authSessionValidity: Duration.minutes(minutes) });
+      });
+      t.hasResourceProperties(CLIENT, { auth_session_validity: '${var.minutes}' });
+      const pool = newPool();
+      const seconds = new TerraformVariable(TerraformStack.of(pool), 'seconds', { type: 'number' }).numberValue;
+      expect(() => pool.addClient('Web', { oAuth: URLS, authSessionValidity: Duration.seconds(seconds) })).toThrow(/test\/Pool\/Web: invalid authSessionValidity .*Cognito counts it in whole minutes/);
+    });
+
     it('throws when an ID or access token would outlive the refresh token', () => {
       expect(() => newPool().addClient('Web', { oAuth: URLS, refreshTokenValidity: Duration.minutes(60), idTokenValidity: Duration.hours(2) })).toThrow(
         /invalid idTokenValidity "2 hours": .*from 5 minutes to 60 minutes. Fix: make the ID token expire before the refresh token/,

@@ -277,9 +277,11 @@ export class UserPoolClient extends Construct {
     validateDuration(this, 'authSessionValidity', session, Duration.minutes(3), Duration.minutes(15));
     validateDuration(this, 'idTokenValidity', idToken, Duration.minutes(5), refresh, 'make the ID token expire before the refresh token');
     validateDuration(this, 'accessTokenValidity', access, Duration.minutes(5), refresh, 'make the access token expire before the refresh token');
+    // auth_session_validity has no unit setting: it is always minutes, so other units are converted here, which an
+    // unresolved amount cannot be.
     const sessionSeconds = session.toSeconds();
-    const sessionMinutes = sessionSeconds === undefined ? session.amount : sessionSeconds / 60;
-    if (!Number.isInteger(sessionMinutes)) {
+    const sessionMinutes = sessionSeconds === undefined ? (session.unit === 'minutes' ? session.amount : undefined) : sessionSeconds / 60;
+    if (sessionMinutes === undefined || !Number.isInteger(sessionMinutes)) {
       throw new ValidationError(this, 'authSessionValidity', session.toString(), 'Cognito counts it in whole minutes', 'use Duration.minutes(3) to Duration.minutes(15)');
     }
 
