@@ -9,6 +9,7 @@ describe('Duration', () => {
       [2, 'hours', 7200, '2 hours'],
       [3, 'days', 259200, '3 days'],
     ]);
+    expect([Duration.seconds(1), Duration.minutes(1), Duration.hours(1), Duration.days(1)].map(String)).toEqual(['1 second', '1 minute', '1 hour', '1 day']);
   });
 
   it('has no length while the amount is an unresolved token', () => {

@@ -10,18 +10,22 @@ const SECONDS_PER: Record<DurationUnit, number> = { seconds: 1, minutes: 60, hou
  * (`id_token_validity = 60`, `token_validity_units { id_token = "minutes" }`) instead of a converted number.
  */
 export class Duration {
+  /** `amount` seconds. */
   static seconds(amount: number): Duration {
     return new Duration(amount, 'seconds');
   }
 
+  /** `amount` minutes. */
   static minutes(amount: number): Duration {
     return new Duration(amount, 'minutes');
   }
 
+  /** `amount` hours. */
   static hours(amount: number): Duration {
     return new Duration(amount, 'hours');
   }
 
+  /** `amount` days. */
   static days(amount: number): Duration {
     return new Duration(amount, 'days');
   }
@@ -38,8 +42,8 @@ export class Duration {
     return Token.isUnresolved(this.amount) ? undefined : this.amount * SECONDS_PER[this.unit];
   }
 
-  /** `60 minutes`. */
+  /** `60 minutes`, `1 day`: as error messages show it. */
   toString(): string {
-    return `${this.amount} ${this.unit}`;
+    return `${this.amount} ${this.amount === 1 ? this.unit.slice(0, -1) : this.unit}`;
   }
 }

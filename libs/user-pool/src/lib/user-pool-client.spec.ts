@@ -124,7 +124,7 @@ describe('UserPoolClient', () => {
     it('throws when a callback URL uses http for a host other than localhost', () => {
       const add = () => newPool().addClient('Web', { oAuth: { callbackUrls: ['https://ok.example.com/cb', 'http://app.example.com/cb'], logoutUrls: URLS.logoutUrls } });
       expect(add).toThrow(ValidationError);
-      expect(add).toThrow('test/Pool/Web: invalid oAuth.callbackUrls[1] "http://app.example.com/cb": uses http for host app.example.com; only http://localhost may use plain http');
+      expect(add).toThrow('test/Pool/Web: invalid oAuth.callbackUrls[1] "http://app.example.com/cb": uses http for host app.example.com; only http://localhost may use plain http. Fix: use https, or http://localhost for local development');
     });
 
     it('throws when a logout URL uses http for a host other than localhost', () => {
@@ -303,9 +303,9 @@ describe('UserPoolClient', () => {
     });
 
     it.each([
-      ['idTokenValidity', Duration.minutes(4), '"4 minutes": must be a whole number of minutes from 5 minutes to 1 days'],
-      ['idTokenValidity', Duration.hours(25), '"25 hours": must be a whole number of hours from 5 minutes to 1 days'],
-      ['accessTokenValidity', Duration.seconds(299), '"299 seconds": must be a whole number of seconds from 5 minutes to 1 days'],
+      ['idTokenValidity', Duration.minutes(4), '"4 minutes": must be a whole number of minutes from 5 minutes to 1 day'],
+      ['idTokenValidity', Duration.hours(25), '"25 hours": must be a whole number of hours from 5 minutes to 1 day'],
+      ['accessTokenValidity', Duration.seconds(299), '"299 seconds": must be a whole number of seconds from 5 minutes to 1 day'],
       ['accessTokenValidity', Duration.days(2), '"2 days"'],
       ['refreshTokenValidity', Duration.minutes(59), '"59 minutes": must be a whole number of minutes from 60 minutes to 3650 days'],
       ['refreshTokenValidity', Duration.days(3651), '"3651 days"'],
@@ -317,6 +317,7 @@ describe('UserPoolClient', () => {
       const add = () => newPool().addClient('Web', { oAuth: URLS, [prop]: value });
       expect(add).toThrow(ValidationError);
       expect(add).toThrow(`test/Pool/Web: invalid ${prop} ${message}`);
+      expect(add).toThrow(/\. Fix: (set \w+ between Duration\.\w+\(\d+\) and Duration\.\w+\(\d+\)|use Duration\.minutes\(3\) to Duration\.minutes\(15\))$/);
     });
 
     it('passes an unresolved auth session in minutes through, and throws for one in another unit', () => {

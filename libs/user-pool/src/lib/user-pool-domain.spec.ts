@@ -81,7 +81,9 @@ describe('UserPoolDomain', () => {
       ['a'.repeat(64), '64 characters'],
     ])('throws when the domain prefix is %p (%s)', (prefix) => {
       expect(add({ domainPrefix: prefix })).toThrow(ValidationError);
-      expect(add({ domainPrefix: prefix })).toThrow(`test/Pool/Domain: invalid domainPrefix ${JSON.stringify(prefix)}: must be 1 to 63 lowercase letters, digits and hyphens`);
+      expect(add({ domainPrefix: prefix })).toThrow(
+        `test/Pool/Domain: invalid domainPrefix ${JSON.stringify(prefix)}: must be 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen. Fix: use a prefix such as "my-app-dev"`,
+      );
     });
 
     it.each([
