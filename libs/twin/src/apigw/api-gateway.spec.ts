@@ -1,11 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TwinContext } from '../contracts';
 import { buildApiGateway, type ApiGatewayOptions, type ApiGatewayTwin } from './api-gateway';
 import { fixtureContext, type FakePool, type FixtureOptions, type TestClock } from './test-kit.fixture';
 
 interface Running {
   app: FastifyInstance;
+  ctx: TwinContext;
   base: string;
   twin: ApiGatewayTwin;
   pool: FakePool;
@@ -27,7 +29,7 @@ async function start(fixture: FixtureOptions = {}, options: ApiGatewayOptions = 
   ctx.setBase(base);
   twin.registerAttributes();
   const apiId = twin.apis()[0].id;
-  return { app, base, twin, pool, other, clock, lines, apiId, url: (path) => `${base}/${apiId}/dev${path}` };
+  return { app, ctx, base, twin, pool, other, clock, lines, apiId, url: (path) => `${base}/${apiId}/dev${path}` };
 }
 
 async function call(url: string, init: RequestInit = {}) {
@@ -83,11 +85,9 @@ describe('API Gateway twin over HTTP', () => {
   });
 
   describe('stack attributes', () => {
-    it('registers the stage invoke URL in twin form, ids in AWS formats and ARNs', () => {
-      const stack = (run.twin as unknown as { apis(): unknown }) && run.apiId;
-      expect(stack).toMatch(/^[a-z0-9]{10}$/);
-      const { url } = run;
-      expect(url('')).toBe(`${run.base}/${run.apiId}/dev`);
+    it('registers the stage invoke URL in twin form once the base URL is set', () => {
+      expect(run.apiId).toMatch(/^[a-z0-9]{10}$/);
+      expect(run.ctx.stack.resolve('${aws_api_gateway_stage.Dev.invoke_url}', 'test')).toBe(`${run.base}/${run.apiId}/dev`);
       expect(run.twin.apis()[0].stages[0]).toMatchObject({ name: 'dev', invokeUrl: `${run.base}/${run.apiId}/dev`, userRequestUrl: `${run.base}/restapis/${run.apiId}/dev/_user_request_` });
     });
 
