@@ -1,18 +1,16 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { assertSecurityPolicy, checkSecurityPolicy, Template } from '@secure-api/testing';
-import { Mfa, UserPool, type UserPoolProps } from './user-pool';
+import { Mfa, type UserPoolProps } from './user-pool';
 import { FORBID_IMPLICIT_GRANT_CONTEXT } from './user-pool-client';
+import { newPool, synthPool } from '../test/helpers';
 
 const URLS = { callbackUrls: ['https://app.example.com/callback'], logoutUrls: ['https://app.example.com/'] };
 
 function synth(props: UserPoolProps, implicit = false): Template {
-  return Template.synth((stack) => {
-    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    const pool = new UserPool(stack, 'Pool', props);
+  return synthPool((pool) => {
     pool.addDomain('Domain', { domainPrefix: 'my-app' });
     pool.addClient('Web', { oAuth: { ...URLS, flows: { authorizationCodeGrant: true, implicitCodeGrant: implicit } } });
     pool.addUser('Ann', { email: 'ann@example.com' });
-  });
+  }, props);
 }
 
 // The shared security policy (issue point 6) read against this library's output: which props a production
@@ -40,11 +38,7 @@ describe('security policy', () => {
 
   it('a production stack that sets the forbid-implicit context cannot even synthesize an implicit client', () => {
     expect(() =>
-      Template.synth((stack) => {
-        stack.node.setContext(FORBID_IMPLICIT_GRANT_CONTEXT, true);
-        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-        new UserPool(stack, 'Pool').addClient('Web', { oAuth: { ...URLS, flows: { authorizationCodeGrant: true, implicitCodeGrant: true } } });
-      }),
+      newPool(undefined, { [FORBID_IMPLICIT_GRANT_CONTEXT]: true }).addClient('Web', { oAuth: { ...URLS, flows: { authorizationCodeGrant: true, implicitCodeGrant: true } } }),
     ).toThrow(/the implicit grant is forbidden in this environment/);
   });
 });

@@ -1,24 +1,17 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from '@secure-api/core';
-import { newTestStack, Template } from '@secure-api/testing';
+import { Template } from '@secure-api/testing';
 import { OAuthScope } from './oauth-scope';
 import { ResourceServer, type ResourceServerOptions } from './resource-server';
 import { UserPool } from './user-pool';
+import { newPool, synthWithProvider } from '../test/helpers';
 
 const SERVER = 'aws_cognito_resource_server';
 const READ = { name: 'orders.read', description: 'Read orders' };
 
-function newPool(): UserPool {
-  const stack = newTestStack();
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  return new UserPool(stack, 'Pool');
-}
-
 describe('ResourceServer', () => {
   it('synthesizes the identifier, a name defaulting to the construct id, and the scopes', () => {
     let server!: ResourceServer;
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       server = new UserPool(stack, 'Pool').addResourceServer('OrdersApi', { identifier: 'https://api.example.com', scopes: [READ, { name: 'orders.write', description: 'Change orders' }] });
     });
     t.resourceCountIs(SERVER, 1);
@@ -36,8 +29,7 @@ describe('ResourceServer', () => {
   });
 
   it('takes a name and an empty scope list', () => {
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       new UserPool(stack, 'Pool').addResourceServer('Api', { identifier: 'api', name: 'Orders API', scopes: [] });
     });
     t.hasResourceProperties(SERVER, { name: 'Orders API', scope: [] });

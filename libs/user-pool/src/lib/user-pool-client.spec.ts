@@ -1,28 +1,16 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from '@secure-api/core';
-import { Match, newTestStack, Template } from '@secure-api/testing';
+import { Match, Template } from '@secure-api/testing';
 import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Duration } from './duration';
 import { OAuthScope } from './oauth-scope';
 import { UserPool } from './user-pool';
 import { FORBID_IMPLICIT_GRANT_CONTEXT, UserPoolClient, type UserPoolClientOptions } from './user-pool-client';
+import { newPool, synthPool, synthWithProvider } from '../test/helpers';
 
 const CLIENT = 'aws_cognito_user_pool_client';
 const URLS = { callbackUrls: ['https://app.example.com/callback'], logoutUrls: ['https://app.example.com/'] };
 
-function newPool(context?: Record<string, unknown>): UserPool {
-  const stack = newTestStack();
-  for (const [k, v] of Object.entries(context ?? {})) stack.node.setContext(k, v);
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  return new UserPool(stack, 'Pool');
-}
-
-function synthClient(options: UserPoolClientOptions): Template {
-  return Template.synth((stack) => {
-    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new UserPool(stack, 'Pool').addClient('Web', options);
-  });
-}
+const synthClient = (options: UserPoolClientOptions): Template => synthPool((pool) => pool.addClient('Web', options));
 
 describe('UserPoolClient', () => {
   it('defaults: code + PKCE, openid email profile, no secret, SRP, errors prevented, revocation, 60 min / 30 days', () => {
@@ -80,12 +68,12 @@ describe('UserPoolClient', () => {
   });
 
   it('allows the implicit grant where the context is explicitly false', () => {
-    const pool = newPool({ [FORBID_IMPLICIT_GRANT_CONTEXT]: false });
+    const pool = newPool(undefined, { [FORBID_IMPLICIT_GRANT_CONTEXT]: false });
     expect(pool.addClient('Web', { oAuth: { ...URLS, flows: { implicitCodeGrant: true } } }).allowsImplicitGrant).toBe(true);
   });
 
   it.each([true, 'true'])('throws when the implicit grant is on in an environment that forbids it (context %p)', (flag) => {
-    const pool = newPool({ [FORBID_IMPLICIT_GRANT_CONTEXT]: flag });
+    const pool = newPool(undefined, { [FORBID_IMPLICIT_GRANT_CONTEXT]: flag });
     let n = 0;
     const add = () => pool.addClient(`Web${n++ || ''}`, { oAuth: { ...URLS, flows: { authorizationCodeGrant: true, implicitCodeGrant: true } } });
     expect(add).toThrow('test/Pool/Web: invalid oAuth.flows.implicitCodeGrant true: the implicit grant is forbidden in this environment (context secure-api:forbidImplicitGrant is true). Fix: remove implicitCodeGrant and use authorizationCodeGrant with PKCE');
@@ -99,8 +87,7 @@ describe('UserPoolClient', () => {
   });
 
   it('skips URL checks for unresolved tokens', () => {
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       const url = new TerraformVariable(stack, 'callback', { type: 'string' }).stringValue;
       new UserPool(stack, 'Pool').addClient('Web', { oAuth: { callbackUrls: [url], logoutUrls: [url], defaultRedirectUri: url } });
     });
@@ -149,8 +136,7 @@ describe('UserPoolClient', () => {
     });
 
     it('by default includes every resource-server scope of the pool, also of servers added later, and depends on them', () => {
-      const t = Template.synth((stack) => {
-        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const t = synthWithProvider((stack) => {
         const pool = new UserPool(stack, 'Pool');
         pool.addResourceServer('Early', { identifier: 'early', scopes: [{ name: 'a', description: 'A' }] });
         const client = pool.addClient('Web', { oAuth: URLS });
@@ -165,8 +151,7 @@ describe('UserPoolClient', () => {
     });
 
     it('depends only on the resource servers whose scopes it names', () => {
-      const t = Template.synth((stack) => {
-        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const t = synthWithProvider((stack) => {
         const pool = new UserPool(stack, 'Pool');
         const orders = pool.addResourceServer('Orders', { identifier: 'orders', scopes: [{ name: 'read', description: 'Read' }] });
         pool.addResourceServer('Other', { identifier: 'other', scopes: [{ name: 'x', description: 'X' }] });
@@ -193,8 +178,7 @@ describe('UserPoolClient', () => {
   describe('client_credentials', () => {
     it('has a secret and resource-server scopes only', () => {
       let secret = '';
-      const t = Template.synth((stack) => {
-        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const t = synthWithProvider((stack) => {
         const pool = new UserPool(stack, 'Pool');
         const api = pool.addResourceServer('Api', { identifier: 'api', scopes: [{ name: 'read', description: 'Read' }] });
         const m2m = pool.addClient('M2M', { oAuth: { flows: { clientCredentials: true }, scopes: [api.scope('read')] } });
@@ -321,8 +305,7 @@ describe('UserPoolClient', () => {
     });
 
     it('passes an unresolved auth session in minutes through, and throws for one in another unit', () => {
-      const t = Template.synth((stack) => {
-        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const t = synthWithProvider((stack) => {
         const minutes = new TerraformVariable(stack, 'minutes', { type: 'number' }).numberValue;
         new UserPool(stack, 'Pool').addClient('Web', { oAuth: URLS, authSessionValidity: Duration.minutes(minutes) });
       });

@@ -1,33 +1,21 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from '@secure-api/core';
-import { Match, newTestStack, Template } from '@secure-api/testing';
+import { Match, Template } from '@secure-api/testing';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { UserPool } from './user-pool';
 import type { UserPoolClient } from './user-pool-client';
 import { UserPoolDomain, type UserPoolDomainOptions } from './user-pool-domain';
+import { newPool, synthPool, synthWithProvider } from '../test/helpers';
 
 const DOMAIN = 'aws_cognito_user_pool_domain';
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const URLS = { callbackUrls: ['https://app.example.com/callback', 'http://localhost:3000/cb?x=1'], logoutUrls: ['https://app.example.com/'] };
 
-function newPool(): UserPool {
-  const stack = newTestStack();
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  return new UserPool(stack, 'Pool');
-}
-
-function synthDomain(options: UserPoolDomainOptions): Template {
-  return Template.synth((stack) => {
-    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new UserPool(stack, 'Pool').addDomain('Domain', options);
-  });
-}
+const synthDomain = (options: UserPoolDomainOptions): Template => synthPool((pool) => pool.addDomain('Domain', options));
 
 describe('UserPoolDomain', () => {
   it('prefix domain: classic hosted UI on <prefix>.auth.<region>.amazoncognito.com', () => {
     let domain!: UserPoolDomain;
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       domain = new UserPool(stack, 'Pool').addDomain('Domain', { domainPrefix: 'my-app-dev' });
     });
     t.resourceCountIs(DOMAIN, 1);
@@ -44,8 +32,7 @@ describe('UserPoolDomain', () => {
 
   it('custom domain with a us-east-1 ACM certificate', () => {
     let domain!: UserPoolDomain;
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       domain = new UserPool(stack, 'Pool').addDomain('Domain', { customDomain: { domainName: 'auth.example.com', certificateArn: CERT } });
       new TerraformOutput(stack, 'alias', { value: domain.cloudFrontDistribution });
     });
@@ -60,8 +47,7 @@ describe('UserPoolDomain', () => {
   });
 
   it('skips checks of unresolved tokens', () => {
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       const prefix = new TerraformVariable(stack, 'prefix', { type: 'string' }).stringValue;
       new UserPool(stack, 'Pool').addDomain('Domain', { domainPrefix: prefix });
     });

@@ -1,31 +1,18 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from '@secure-api/core';
-import { Match, newTestStack, Template } from '@secure-api/testing';
+import { Match, Template } from '@secure-api/testing';
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { UserPool } from './user-pool';
 import { MessageAction, UserPoolUser, type UserPoolUserOptions } from './user-pool-user';
+import { newPool, synthPool, synthWithProvider } from '../test/helpers';
 
 const USER = 'aws_cognito_user';
 
-function newPool(): UserPool {
-  const stack = newTestStack();
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  return new UserPool(stack, 'Pool');
-}
-
-function synthUser(build: (pool: UserPool) => UserPoolUserOptions): Template {
-  return Template.synth((stack) => {
-    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    const pool = new UserPool(stack, 'Pool');
-    pool.addUser('Ann', build(pool));
-  });
-}
+const synthUser = (options: UserPoolUserOptions): Template => synthPool((pool) => pool.addUser('Ann', options));
 
 describe('UserPoolUser', () => {
   it('defaults: email as username, verified, Cognito-generated password sent by email', () => {
     let user!: UserPoolUser;
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       user = new UserPool(stack, 'Pool').addUser('Ann', { email: 'ann@example.com' });
       new TerraformOutput(stack, 'sub', { value: user.sub });
     });
@@ -45,8 +32,7 @@ describe('UserPoolUser', () => {
   });
 
   it('reads the temporary password from a sensitive Terraform variable', () => {
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       const pool = new UserPool(stack, 'Pool');
       const pw = new TerraformVariable(stack, 'ann_temporary_password', { type: 'string', sensitive: true });
       pool.addUser('Ann', { email: 'ann@example.com', temporaryPassword: pw });
@@ -57,12 +43,12 @@ describe('UserPoolUser', () => {
   });
 
   it('unverified email, suppressed invitation', () => {
-    synthUser(() => ({ email: 'ann@example.com', emailVerified: false, messageAction: MessageAction.SUPPRESS })).hasResourceProperties(USER, {
+    synthUser({ email: 'ann@example.com', emailVerified: false, messageAction: MessageAction.SUPPRESS }).hasResourceProperties(USER, {
       attributes: { email_verified: 'false' },
       message_action: 'SUPPRESS',
       desired_delivery_mediums: Match.absent(),
     });
-    synthUser(() => ({ email: 'ann@example.com', messageAction: 'RESEND' })).hasResourceProperties(USER, { message_action: 'RESEND', desired_delivery_mediums: ['EMAIL'] });
+    synthUser({ email: 'ann@example.com', messageAction: 'RESEND' }).hasResourceProperties(USER, { message_action: 'RESEND', desired_delivery_mediums: ['EMAIL'] });
   });
 
   it('can be created with new', () => {

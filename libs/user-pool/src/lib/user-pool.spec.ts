@@ -1,28 +1,17 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from '@secure-api/core';
 import { Match, newTestStack, Template } from '@secure-api/testing';
-import { TerraformOutput, type TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Mfa, UserPool, type UserPoolProps } from './user-pool';
+import { stackWithProvider, synthPool, synthWithProvider } from '../test/helpers';
 
 const POOL = 'aws_cognito_user_pool';
 
-function stackWithProvider(): TerraformStack {
-  const stack = newTestStack();
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  return stack;
-}
-
-function synthPool(props?: UserPoolProps): Template {
-  return Template.synth((stack) => {
-    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new UserPool(stack, 'Pool', props);
-  });
-}
+const synthProps = (props?: UserPoolProps): Template => synthPool(undefined, props);
 
 describe('UserPool', () => {
   it('defaults: email username, verified email, AWS password policy, optional TOTP, admin-only sign-up, schema ignored', () => {
-    const t = synthPool();
+    const t = synthProps();
     t.resourceCountIs(POOL, 1);
     t.hasResourceProperties(POOL, {
       name: 'test-Pool',
@@ -50,8 +39,7 @@ describe('UserPool', () => {
 
   it('exposes id, ARN, endpoint, issuer and JWKS URL built from the provider region', () => {
     let pool!: UserPool;
-    const t = Template.synth((stack) => {
-      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const t = synthWithProvider((stack) => {
       pool = new UserPool(stack, 'Pool');
       for (const [name, value] of Object.entries({ id: pool.userPoolId, arn: pool.userPoolArn, endpoint: pool.userPoolEndpoint, issuer: pool.issuerUrl, jwks: pool.jwksUrl })) {
         new TerraformOutput(stack, name, { value });
@@ -68,7 +56,7 @@ describe('UserPool', () => {
   });
 
   it('takes an explicit name', () => {
-    synthPool({ name: 'secure-api-prod users' }).hasResourceProperties(POOL, { name: 'secure-api-prod users' });
+    synthProps({ name: 'secure-api-prod users' }).hasResourceProperties(POOL, { name: 'secure-api-prod users' });
   });
 
   it('derives a bounded, unique name from a long construct path', () => {
@@ -81,7 +69,7 @@ describe('UserPool', () => {
   });
 
   it('applies every password policy setting', () => {
-    synthPool({
+    synthProps({
       passwordPolicy: { minLength: 14, requireLowercase: false, requireUppercase: false, requireDigits: false, requireSymbols: false, temporaryPasswordValidityDays: 3 },
     }).hasResourceProperties(POOL, {
       password_policy: Match.exact({
@@ -96,26 +84,26 @@ describe('UserPool', () => {
   });
 
   it('accepts the bounds of the password ranges', () => {
-    expect(() => synthPool({ passwordPolicy: { minLength: 6, temporaryPasswordValidityDays: 0 } })).not.toThrow();
-    expect(() => synthPool({ passwordPolicy: { minLength: 99, temporaryPasswordValidityDays: 365 } })).not.toThrow();
+    expect(() => synthProps({ passwordPolicy: { minLength: 6, temporaryPasswordValidityDays: 0 } })).not.toThrow();
+    expect(() => synthProps({ passwordPolicy: { minLength: 99, temporaryPasswordValidityDays: 365 } })).not.toThrow();
   });
 
   it('mfa OFF sets no software token block; REQUIRED maps to ON with TOTP', () => {
-    synthPool({ mfa: Mfa.OFF }).hasResourceProperties(POOL, { mfa_configuration: 'OFF', software_token_mfa_configuration: Match.absent() });
-    synthPool({ mfa: Mfa.REQUIRED }).hasResourceProperties(POOL, { mfa_configuration: 'ON', software_token_mfa_configuration: { enabled: true } });
-    synthPool({ mfa: 'OPTIONAL' }).hasResourceProperties(POOL, { mfa_configuration: 'OPTIONAL' });
+    synthProps({ mfa: Mfa.OFF }).hasResourceProperties(POOL, { mfa_configuration: 'OFF', software_token_mfa_configuration: Match.absent() });
+    synthProps({ mfa: Mfa.REQUIRED }).hasResourceProperties(POOL, { mfa_configuration: 'ON', software_token_mfa_configuration: { enabled: true } });
+    synthProps({ mfa: 'OPTIONAL' }).hasResourceProperties(POOL, { mfa_configuration: 'OPTIONAL' });
   });
 
   it('deletion protection on', () => {
-    synthPool({ deletionProtection: true }).hasResourceProperties(POOL, { deletion_protection: 'ACTIVE' });
+    synthProps({ deletionProtection: true }).hasResourceProperties(POOL, { deletion_protection: 'ACTIVE' });
   });
 
   it('self sign-up is an opt-in', () => {
-    synthPool({ selfSignUpEnabled: true }).hasResourceProperties(POOL, { admin_create_user_config: { allow_admin_create_user_only: false } });
+    synthProps({ selfSignUpEnabled: true }).hasResourceProperties(POOL, { admin_create_user_config: { allow_admin_create_user_only: false } });
   });
 
   it('tags', () => {
-    synthPool({ tags: { team: 'identity' } }).hasResourceProperties(POOL, { tags: { team: 'identity' } });
+    synthProps({ tags: { team: 'identity' } }).hasResourceProperties(POOL, { tags: { team: 'identity' } });
   });
 
   it('lists the scopes of its resource servers as they are added', () => {
