@@ -89,7 +89,7 @@ describe(`walk-through against ${target.kind === 'twin' ? 'the local twin' : 'AW
     expect(claimsOf(tokens.access_token)).toMatchObject({ token_use: 'access', client_id: target.clientId, scope: expect.stringContaining('api/orders.read') });
   });
 
-  it('the implicit grant returns tokens in the URL fragment where the client allows it', async () => {
+  it('the implicit grant returns tokens in the URL fragment where the client allows it, unauthorized_client where not', async () => {
     if (!target.implicitGrant) {
       const res = await fetch(authorizeUrl(target.hostedUiBaseUrl, { response_type: 'token', client_id: target.clientId, redirect_uri: target.callbackUrl, scope: 'openid' }), { redirect: 'manual' });
       expect(res.status).toBe(302);

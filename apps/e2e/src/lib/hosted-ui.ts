@@ -36,27 +36,49 @@ export async function signInOnHostedUi(browser: Browser, o: SignInOptions): Prom
   try {
     const callback = new URL(o.callbackUrl);
     const isCallback = (u: URL) => u.origin === callback.origin && u.pathname === callback.pathname;
-    await context.route((u) => isCallback(u), (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>signed in</title>' }));
     const page = await context.newPage();
+    // The hosted UI ends with a redirect to the callback; its Location header carries the result (query or
+    // fragment), so nothing needs to serve the callback URL.
+    let reached: URL | undefined;
+    const callbackReached = new Promise<URL>((resolveReached) => {
+      page.on('response', (res) => {
+        const location = res.headers()['location'];
+        if (!location) return;
+        const url = new URL(location, res.url());
+        if (isCallback(url)) resolveReached((reached = url));
+      });
+    });
+    await context.route((u) => isCallback(u), (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>signed in</title>' }));
     await page.goto(o.authorizeUrl);
     await fill(page, 'input[name="username"]', o.username);
     await fill(page, 'input[name="password"]', o.password);
-    await Promise.all([page.waitForLoadState('load'), page.locator('[name="signInSubmitButton"]:visible, button[type="submit"]:visible').first().click()]);
+    await submit(page, '[name="signInSubmitButton"]:visible, button[type="submit"]:visible', callbackReached);
     let changedPassword = false;
-    if (!isCallback(new URL(page.url()))) {
+    if (!reached) {
+      const error = await page.locator('#errorMessage:visible').textContent({ timeout: 1_000 }).catch(() => null);
+      if (error) throw new Error(`hosted UI refused the sign-in: ${error.trim()}`);
       const passwords = page.locator('input[type="password"]:visible');
       await passwords.first().waitFor({ timeout: 15_000 });
-      const error = await page.locator('#errorMessage:visible').textContent().catch(() => null);
-      if (error) throw new Error(`hosted UI refused the sign-in: ${error.trim()}`);
       for (let i = 0; i < (await passwords.count()); i++) await passwords.nth(i).fill(o.newPassword);
-      await page.locator('button[type="submit"]:visible, input[type="submit"]:visible').first().click();
+      await submit(page, 'button[type="submit"]:visible, input[type="submit"]:visible', callbackReached);
       changedPassword = true;
     }
-    await page.waitForURL((u) => isCallback(u), { timeout: 15_000 });
-    return { url: new URL(page.url()), changedPassword };
+    const url = reached ?? (await Promise.race([callbackReached, timeout(15_000, 'the hosted UI did not redirect to the callback URL')]));
+    return { url, changedPassword };
   } finally {
     await context.close();
   }
+}
+
+/** Clicks a submit button and waits until the next page has loaded or the hosted UI redirected to the callback. */
+async function submit(page: Page, selector: string, callbackReached: Promise<URL>): Promise<void> {
+  const navigated = page.waitForNavigation({ waitUntil: 'load', timeout: 15_000 }).catch(() => undefined);
+  await page.locator(selector).first().click();
+  await Promise.race([callbackReached, navigated]);
+}
+
+function timeout(ms: number, message: string): Promise<never> {
+  return new Promise((_resolve, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
 }
 
 async function fill(page: Page, selector: string, value: string): Promise<void> {
