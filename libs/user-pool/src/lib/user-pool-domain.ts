@@ -120,7 +120,7 @@ export class UserPoolDomain extends Construct {
    * Throws when `redirectUri` is not one of the client's callback URLs or the client lacks the grant.
    */
   signInUrl(client: UserPoolClient, options: SignInUrlOptions): string {
-    const { code, token } = { code: client.oAuthFlows.authorizationCodeGrant, token: client.oAuthFlows.implicitCodeGrant };
+    const { authorizationCodeGrant: code, implicitCodeGrant: token } = client.oAuthFlows;
     const responseType = options.responseType ?? (code ? 'code' : 'token');
     if ((responseType === 'code' && !code) || (responseType === 'token' && !token)) {
       throw new ValidationError(client, 'oAuth.flows', client.oAuthFlows, `the client does not allow response_type=${responseType}`, responseType === 'code' ? 'enable authorizationCodeGrant on the client' : 'use responseType "code", or opt the client in to implicitCodeGrant');

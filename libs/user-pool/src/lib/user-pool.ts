@@ -194,8 +194,9 @@ export class UserPool extends Construct implements IUserPool {
       accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
       adminCreateUserConfig: { allowAdminCreateUserOnly: !(props.selfSignUpEnabled ?? false) },
       tags: props.tags ? { ...props.tags } : undefined,
-      // Cognito cannot add, remove or change schema attributes of an existing pool; without this every schema
-      // difference would fail the apply (or, for some provider versions, plan a replacement of the pool).
+      // Cognito can never remove or change a schema attribute of an existing pool (it can only add custom ones),
+      // so such a difference would fail every apply ("cannot modify or remove schema items") or show as an endless
+      // diff; the pool keeps the schema it was created with.
       lifecycle: { ignoreChanges: ['schema'] },
     });
 
