@@ -39,6 +39,7 @@ export interface IAuthorizer {
   /**
    * Checks a method's OAuth scopes; throws a `ValidationError` naming `method` when one cannot be granted.
    * Called at synth time, once the whole construct tree is built, so scopes defined after the API are seen.
+   * @default - scopes are not checked at synth
    */
   validateScopes?(method: IConstruct, scopes: readonly string[]): void;
 }

@@ -103,5 +103,8 @@ export class Integration {
     });
   }
 
-  private constructor(readonly config: IntegrationConfig) {}
+  private constructor(
+    /** The integration's type and settings, as the REST API checks and synthesizes them. */
+    readonly config: IntegrationConfig,
+  ) {}
 }

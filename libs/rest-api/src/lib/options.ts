@@ -9,7 +9,9 @@ import type { HttpMethod } from './routes';
 export interface CorsOptions {
   /**
    * Origins allowed to call the API, e.g. `['https://app.example.com']`: `https://` (or `http://localhost`), host
-   * and port, no path. `'*'` (any origin) is accepted only alone and without credentials.
+   * and port, no path. `'*'` (any origin) is accepted only alone and without credentials. With several origins,
+   * API Gateway's own error responses (401, 403, 429, 5XX) name only the first: they run no mapping template that
+   * could pick the caller's, and echoing the request's `Origin` would allow every origin.
    */
   readonly allowOrigins: readonly string[];
 

@@ -284,6 +284,8 @@ export class RestApi extends Construct implements IRestApi {
             name: `API-Gateway-Execution-Logs_${this.restApiId}/${stage.stageName}`,
             retentionInDays: stage.retentionDays,
           });
+    // Logging must find its group (with retention) and the account's role in place before it is switched on.
+    const settingsDeps = [executionLogs, account].filter((d): d is CloudwatchLogGroup | ApiGatewayAccount => d !== undefined);
     new ApiGatewayMethodSettings(this, 'MethodSettings', {
       restApiId: this.restApiId,
       stageName: stageResource.stageName,
@@ -302,7 +304,7 @@ export class RestApi extends Construct implements IRestApi {
           unauthorizedCacheControlHeaderStrategy: 'FAIL_WITH_403',
         }),
       },
-      dependsOn: executionLogs || account ? [executionLogs, account].filter((d): d is CloudwatchLogGroup | ApiGatewayAccount => d !== undefined) : undefined,
+      dependsOn: settingsDeps.length ? settingsDeps : undefined,
     });
     if (props.webAclArn !== undefined) {
       new Wafv2WebAclAssociation(this, 'WebAcl', { resourceArn: stageResource.arn, webAclArn: props.webAclArn });

@@ -15,7 +15,7 @@ describe('RestApi routes', () => {
     }));
     t.resourceCountIs('aws_api_gateway_resource', 3);
     const items = t.resource('aws_api_gateway_resource', { path_part: 'items' });
-    expect(items.values['parent_id']).toBe(Template_ref('root_resource_id', t));
+    expect(items.values['parent_id']).toBe(rootRef(t));
     const id = t.resource('aws_api_gateway_resource', { path_part: '{id}', parent_id: ref('aws_api_gateway_resource', items.name) });
     t.resource('aws_api_gateway_resource', { path_part: 'parts', parent_id: ref('aws_api_gateway_resource', id.name) });
     t.resourceCountIs('aws_api_gateway_method', 4);
@@ -25,7 +25,7 @@ describe('RestApi routes', () => {
   it('puts a route on the root path on the root resource', () => {
     const t = synthApi(() => ({ routes: { 'GET /': publicMock } }));
     t.resourceCountIs('aws_api_gateway_resource', 0);
-    t.hasResourceProperties('aws_api_gateway_method', { http_method: 'GET', resource_id: Template_ref('root_resource_id', t) });
+    t.hasResourceProperties('aws_api_gateway_method', { http_method: 'GET', resource_id: rootRef(t) });
   });
 
   it('supports ANY and every other method', () => {
@@ -192,6 +192,7 @@ describe('RestApi route table validation', () => {
   });
 });
 
-function Template_ref(attr: string, t: { resource(type: string): { name: string } }): string {
-  return ref('aws_api_gateway_rest_api', t.resource('aws_api_gateway_rest_api').name, attr);
+/** The reference to the API's root resource id. */
+function rootRef(t: { resource(type: string): { name: string } }): string {
+  return ref('aws_api_gateway_rest_api', t.resource('aws_api_gateway_rest_api').name, 'root_resource_id');
 }

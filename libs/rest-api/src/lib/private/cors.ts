@@ -70,14 +70,6 @@ export function preflightMethods(cors: Cors, routeMethods: readonly HttpMethod[]
   return HTTP_METHODS.filter((m) => m !== 'ANY' && set.has(m)).join(',');
 }
 
-/**
- * Static `Access-Control-Allow-Origin` value. With several origins a static header can name only one, so the
- * first is the static value and a mapping template swaps in the caller's origin when it is one of the others.
- */
-export function staticOrigin(cors: Cors): string {
-  return cors.origins[0];
-}
-
 /** A VTL prelude that answers with the request's origin when it is one of the allowed origins after the first. */
 export function originOverrideTemplate(cors: Cors): string {
   if (cors.origins.length < 2) return '';
@@ -92,9 +84,13 @@ export function originOverrideTemplate(cors: Cors): string {
   ].join('\n');
 }
 
-/** Header name → static mapping value (`'value'`), for method, integration and gateway responses. */
+/**
+ * Header name → static mapping value (`'value'`), for method, integration and gateway responses. A static header
+ * can name one origin only: the first; where a mapping template runs (MOCK and preflight responses),
+ * {@link originOverrideTemplate} swaps in the caller's origin when it is one of the others.
+ */
 export function corsResponseHeaders(cors: Cors): Record<string, string> {
-  const headers: Record<string, string> = { 'Access-Control-Allow-Origin': `'${staticOrigin(cors)}'` };
+  const headers: Record<string, string> = { 'Access-Control-Allow-Origin': `'${cors.origins[0]}'` };
   if (cors.allowCredentials) headers['Access-Control-Allow-Credentials'] = "'true'";
   if (cors.origins.length > 1) headers['Vary'] = "'Origin'";
   return headers;
