@@ -52,6 +52,7 @@ const HEADER_SOURCE = /^method\.request\.header\.[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
  */
 export class CognitoUserPoolsAuthorizer extends Construct implements IAuthorizer {
+  /** The `authorization` of every method that uses this authorizer. */
   readonly authorizationType = 'COGNITO_USER_POOLS' as const;
   /** The pools whose tokens are accepted. */
   readonly userPools: readonly IUserPool[];
@@ -88,6 +89,10 @@ export class CognitoUserPoolsAuthorizer extends Construct implements IAuthorizer
     return this.boundTo?.resource.id;
   }
 
+  /**
+   * Creates the `aws_api_gateway_authorizer` (id `Resource`) in `api` on the first call and returns its id; throws
+   * when a second API binds it. Called by `RestApi`, not by users.
+   */
   bind(api: IRestApi): AuthorizerBinding {
     if (this.boundTo && this.boundTo.api !== api) {
       throw new ValidationError(this, 'api', api.node.path, `is a second REST API; this authorizer already belongs to ${this.boundTo.api.node.path}`, 'create one CognitoUserPoolsAuthorizer per REST API');
