@@ -135,7 +135,7 @@ describe('UserPoolClient', () => {
       });
     });
 
-    it('by default includes every resource-server scope of the pool, also of servers added later, and depends on them', () => {
+    it('by default includes every resource-server scope of the pool, also of servers added later, and depends on them by bare address', () => {
       const t = synthWithProvider((stack) => {
         const pool = new UserPool(stack, 'Pool');
         pool.addResourceServer('Early', { identifier: 'early', scopes: [{ name: 'a', description: 'A' }] });
@@ -146,11 +146,11 @@ describe('UserPoolClient', () => {
       const servers = t.resources('aws_cognito_resource_server');
       t.hasResourceProperties(CLIENT, {
         allowed_oauth_scopes: ['openid', 'email', 'profile', 'early/a', 'https://late.example.com/b', 'https://late.example.com/c'],
-        depends_on: servers.map((s) => `\${${s.address}}`),
+        depends_on: servers.map((s) => s.address),
       });
     });
 
-    it('depends only on the resource servers whose scopes it names', () => {
+    it('depends only on the resource servers whose scopes it names, by bare address (Terraform rejects ${...} in depends_on)', () => {
       const t = synthWithProvider((stack) => {
         const pool = new UserPool(stack, 'Pool');
         const orders = pool.addResourceServer('Orders', { identifier: 'orders', scopes: [{ name: 'read', description: 'Read' }] });
@@ -158,7 +158,7 @@ describe('UserPoolClient', () => {
         pool.addClient('Web', { oAuth: { ...URLS, scopes: [OAuthScope.OPENID, orders.scope('read')] } });
       });
       const orders = t.resource('aws_cognito_resource_server', { identifier: 'orders' });
-      t.hasResourceProperties(CLIENT, { allowed_oauth_scopes: ['openid', 'orders/read'], depends_on: [`\${${orders.address}}`] });
+      t.hasResourceProperties(CLIENT, { allowed_oauth_scopes: ['openid', 'orders/read'], depends_on: [orders.address] });
     });
 
     it('throws when a code or implicit client is given an empty scope list', () => {

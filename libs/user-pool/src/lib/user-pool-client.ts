@@ -1,5 +1,6 @@
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { isUnresolved, validateRedirectUrl, ValidationError } from '@secure-api/core';
+import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { OAuthScope } from './oauth-scope';
@@ -341,10 +342,11 @@ export class UserPoolClient extends Construct {
       this.checkScopeCount();
       this.resource.allowedOauthScopes = [...this.scopeList];
     }
-    // Cognito refuses a client naming a scope its resource server does not have yet.
+    // Cognito refuses a client naming a scope its resource server does not have yet. `dependable` renders the
+    // bare address Terraform requires in depends_on; the resource's `fqn` would render `${...}`, which Terraform
+    // rejects ("A single static variable reference is required"). The registry reports each server once.
     if (server.scopes.some((s) => this.scopeList.includes(s))) {
-      const deps = this.resource.dependsOn ?? [];
-      if (!deps.includes(server.resource.fqn)) this.resource.dependsOn = [...deps, server.resource.fqn];
+      this.resource.dependsOn = [...(this.resource.dependsOn ?? []), dependable(server.resource)];
     }
   }
 
