@@ -175,9 +175,11 @@ const LOGGING_LEVELS: readonly LoggingLevel[] = ['INFO', 'ERROR', 'OFF'];
  *   (100 requests/s, burst 200) unless told otherwise; data tracing stays off; a cache is always encrypted.
  * - API Gateway's own 4XX and 5XX responses keep their `{"message": ...}` body and carry CORS headers when CORS is on.
  *
- * Construct ids (and so Terraform addresses): `Resource` (the API), `Routes/<segment>/.../<METHOD>` (methods),
- * `Deployment`, `Stage`, `MethodSettings`, `AccessLogs`, `ExecutionLogs`, `Default4xx`, `Default5xx`, `WebAcl`,
- * `CloudWatchRole`, `Account`.
+ * Construct ids (and so Terraform addresses): `Resource` (the API); `Routes/<segment>/.../Resource` (path
+ * resources) and `Routes/<segment>/.../<METHOD>/{Resource,Integration,MethodResponse,IntegrationResponse,
+ * InvokePermission}` (methods; `OPTIONS` for CORS preflights); `Deployment`, `Stage`, `MethodSettings`,
+ * `AccessLogs`, `ExecutionLogs`, `Default4xx`, `Default5xx`, `WebAcl`, `CloudWatchRole`, `CloudWatchRolePolicy`,
+ * `Account`.
  *
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-rest-api.html
  */
