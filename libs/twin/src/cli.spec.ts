@@ -127,6 +127,14 @@ describe('twin CLI', () => {
     }
   }, 60_000);
 
+  it('synthesizes a stack that is not synthesized yet, and says so when that fails', async () => {
+    const r = run(['--stack', 'no-such-env', '--data-dir', join(dir, 'data')]);
+    expect(await r.exit).toBe(1);
+    expect(r.out()).toMatch(/twin: .*cdktf\.out\/stacks\/no-such-env\/cdk\.tf\.json is missing; synthesizing stack no-such-env/);
+    expect(r.err()).toContain('synth: unknown environment "no-such-env"');
+    expect(r.err()).toContain('twin: synthesizing stack no-such-env failed. Fix: run `node libs/tooling/bin/synth.mjs no-such-env` and read its error.');
+  }, 60_000);
+
   it('refuses a stack AWS would refuse, naming the resource', async () => {
     writeFileSync(stackFile, JSON.stringify(fixtureStack({ pool: { mfa_configuration: 'ON' } })));
     const r = run(['--stack-file', stackFile, '--data-dir', join(dir, 'data')]);
