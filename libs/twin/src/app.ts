@@ -2,6 +2,7 @@ import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } 
 import { randomUUID } from 'node:crypto';
 import { apiGatewayPlugin, API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
 import { cognitoApiPlugin } from './cognito/api';
+import { demoPlugin } from './demo/demo';
 import { opaque } from './cognito/ids';
 import { oidcPlugin } from './cognito/oidc';
 import type { ScryptParams } from './cognito/passwords';
@@ -114,6 +115,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     await app.register(oidcPlugin, { directory });
     await app.register(hostedUiPlugin, { service, secure: () => base.startsWith('https://') });
     await app.register(apiGatewayPlugin(ctx, config.apiGateway));
+    await app.register(demoPlugin(ctx, apiGateway));
 
     let closed = false;
     return {

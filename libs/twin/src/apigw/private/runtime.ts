@@ -75,6 +75,7 @@ export class GatewayRuntime {
       domainPrefix: target.api?.id,
       identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] },
     };
+    if (target.stage?.xray) context['xrayTraceId'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
     const log: Record<string, unknown> = {};
     let reply: GatewayReply;
     try {
@@ -83,7 +84,7 @@ export class GatewayRuntime {
       log['failure'] = (err as Error)?.message;
       reply = this.fail(target.api, 'API_CONFIGURATION_ERROR', req, context);
     }
-    if (target.stage?.xray) reply.headers['X-Amzn-Trace-Id'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    if (context['xrayTraceId']) reply.headers['X-Amzn-Trace-Id'] = String(context['xrayTraceId']);
     if (target.stage?.accessLogFormat) this.writeAccessLog(target.stage.accessLogFormat, context, reply, started, log);
     const diagnostic = log['failure'] ?? log['integrationError'];
     return diagnostic === undefined ? reply : { ...reply, diagnostic: String(diagnostic) };

@@ -1,0 +1,236 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mintExpiredIdToken } from '../testing/expired-token';
+import { frontDoor, startTwin, synthDevStack, withLocalPort, type DevTwin } from './test-kit.fixture';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const NEW_PASSWORD = 'Demo-Passw0rd-2026!';
+
+let devJson: Record<string, unknown>;
+
+beforeAll(() => {
+  devJson = synthDevStack();
+}, 60_000);
+
+/** The twin of the real dev stack: the demo's configuration, the API's answers, the access log. */
+describe('the twin of the dev stack over HTTP', () => {
+  let t: DevTwin;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTwin(devJson, (l) => lines.push(l));
+  }, 30_000);
+  afterAll(() => t?.close());
+
+  const api = () => t.twin.apiGateway.apis()[0];
+  const invoke = (path: string) => `${api().stages[0].invokeUrl}${path}`;
+
+  it('serves config.json derived from the stack', async () => {
+    const res = await fetch(`${t.base}/callback/config.json`);
+    expect(res.status).toBe(200);
+    const config = (await res.json()) as Record<string, Record<string, unknown>>;
+    const clientId = t.twin.ctx.stack.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id'];
+    expect(config['client']).toEqual({
+      id: clientId,
+      name: 'secure-api-dev-web',
+      redirectUri: 'http://localhost:4010/callback',
+      logoutUri: 'http://localhost:4010/',
+      flows: ['code', 'implicit'],
+      scopes: ['openid', 'email', 'profile', 'api/orders.read'],
+    });
+    expect(config['hostedUi']).toEqual({ path: '/auth/secure-api-dev-login', url: `${t.base}/auth/secure-api-dev-login` });
+    expect(config['apis']).toEqual([
+      {
+        name: 'secure-api-dev-api',
+        stage: 'v1',
+        invokePath: `/${api().id}/v1`,
+        invokeUrl: `${t.base}/${api().id}/v1`,
+        routes: [
+          { httpMethod: 'GET', path: '/health', authorization: 'NONE', scopes: [] },
+          { httpMethod: 'GET', path: '/hello', authorization: 'COGNITO_USER_POOLS', scopes: [] },
+          { httpMethod: 'GET', path: '/orders', authorization: 'COGNITO_USER_POOLS', scopes: ['api/orders.read'] },
+        ],
+      },
+    ]);
+  });
+
+  it('writes the invoke URL in twin form to the outputs', () => {
+    expect(t.twin.outputs()['api_invoke_url']?.value).toBe(`${t.base}/${api().id}/v1`);
+  });
+
+  it('answers the public route, refuses the protected ones without a token and with an expired one', async () => {
+    const health = await fetch(invoke('/health'));
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    for (const path of ['/hello', '/orders']) {
+      const res = await fetch(invoke(path));
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ message: 'Unauthorized' });
+    }
+    const pool = t.twin.cognito.directory.all()[0];
+    const clientId = String(t.twin.ctx.stack.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id']);
+    const expired = await mintExpiredIdToken({ dataDir: t.dataDir, userPoolId: pool.id, clientId, issuer: pool.issuer, email: 'demo@example.com' });
+    const res = await fetch(invoke('/hello'), { headers: { Authorization: `Bearer ${expired}` } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'The incoming token has expired' });
+  });
+
+  it("logs each request in the stage's JSON format", async () => {
+    lines.length = 0;
+    const res = await fetch(invoke('/health'), { headers: { 'user-agent': 'demo-spec' } });
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      requestId: res.headers.get('x-amzn-requestid'),
+      ip: '127.0.0.1',
+      userAgent: 'demo-spec',
+      httpMethod: 'GET',
+      resourcePath: '/health',
+      path: '/v1/health',
+      status: '200',
+      protocol: 'HTTP/1.1',
+      sub: '-',
+      xrayTraceId: res.headers.get('x-amzn-trace-id'),
+    });
+  });
+
+  it('serves the page under a strict CSP, its script and style, and sends / to it', async () => {
+    const page = await fetch(`${t.base}/callback`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await page.text()).toContain('<script src="/callback/app.js" defer></script>');
+    expect((await fetch(`${t.base}/callback/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${t.base}/callback/style.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const root = await fetch(`${t.base}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/callback');
+  });
+});
+
+describe('config.json without a /callback client', () => {
+  it('answers 404 naming the fix', async () => {
+    const t = await startTwin(JSON.parse(JSON.stringify(devJson).replace(/\/callback/g, '/signed-in')) as Record<string, unknown>);
+    try {
+      const res = await fetch(`${t.base}/callback/config.json`);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { message: string }).message).toMatch(/no app client with a callback URL ending in \/callback/);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
+});
+
+/** The walk-through in a browser: the demo page signs in on the hosted UI and calls the API. */
+describe('the demo page in headless Chromium', () => {
+  let t: DevTwin;
+  let door: Awaited<ReturnType<typeof frontDoor>>;
+  let browser: Browser;
+  let origin: string;
+  let temporaryPassword: string;
+
+  beforeAll(async () => {
+    let target = '';
+    door = await frontDoor(() => target);
+    origin = `http://localhost:${door.port}`;
+    t = await startTwin(withLocalPort(devJson, door.port));
+    target = t.base;
+    temporaryPassword = String(t.twin.stackUsers.find((u) => u.username === 'demo@example.com')?.temporaryPassword);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await door?.close();
+  });
+
+  async function callAndRead(page: Page, path: string, kind: 'none' | 'id' | 'access'): Promise<{ line: string; body: string }> {
+    // The click handler marks the call as pending before its first await; wait for the status to replace that.
+    await page.click(`button[data-path="${path}"][data-call="${kind}"]`);
+    await page.waitForSelector('#resultLine:is(.ok, .bad)');
+    return { line: String(await page.textContent('#resultLine')), body: String(await page.textContent('#resultBody')) };
+  }
+
+  it('signs in with code + PKCE (first-login password change), shows the user and calls the API with and without tokens', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/callback`);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.textContent('#status')).toContain('Not signed in');
+
+    await page.click('#signInCode');
+    await page.waitForSelector('#signInFormUsername');
+    const authorize = new URL(page.url());
+    expect(authorize.pathname).toBe('/auth/secure-api-dev-login/login');
+    await page.fill('#signInFormUsername', 'demo@example.com');
+    await page.fill('#signInFormPassword', temporaryPassword);
+    await page.click('button[name=signInSubmitButton]');
+    await page.waitForSelector('#newPassword');
+    await page.fill('#newPassword', NEW_PASSWORD);
+    await page.fill('#confirmPassword', NEW_PASSWORD);
+    await page.click('button[name=changePasswordSubmitButton]');
+
+    await page.waitForSelector('#user:not([hidden])');
+    expect(page.url()).toBe(`${origin}/callback`);
+    expect(await page.textContent('#status')).toContain('authorization code + PKCE');
+    expect(await page.textContent('#userEmail')).toBe('demo@example.com');
+    const idClaims = JSON.parse(String(await page.textContent('#idClaims'))) as { payload: Record<string, unknown> };
+    expect(idClaims.payload).toMatchObject({ token_use: 'id', email: 'demo@example.com' });
+    const accessClaims = JSON.parse(String(await page.textContent('#accessClaims'))) as { payload: Record<string, unknown> };
+    expect(String(accessClaims.payload['scope'])).toContain('api/orders.read');
+
+    const noToken = await callAndRead(page, '/hello', 'none');
+    expect(noToken.line).toContain('-> 401');
+    expect(JSON.parse(noToken.body)).toEqual({ message: 'Unauthorized' });
+    const withId = await callAndRead(page, '/hello', 'id');
+    expect(withId.line).toContain('-> 200');
+    expect(JSON.parse(withId.body)).toEqual({ message: 'Hello from the secure API' });
+    const accessOnHello = await callAndRead(page, '/hello', 'access');
+    expect(accessOnHello.line).toContain('-> 401');
+    const accessOnOrders = await callAndRead(page, '/orders', 'access');
+    expect(accessOnOrders.line).toContain('-> 200');
+    expect(JSON.parse(accessOnOrders.body)).toMatchObject({ orders: [{ id: 'o-1' }] });
+    const idOnOrders = await callAndRead(page, '/orders', 'id');
+    expect(idOnOrders.line).toContain('-> 401');
+    const publicRoute = await callAndRead(page, '/health', 'none');
+    expect(publicRoute.line).toContain('-> 200');
+
+    await page.click('#signOut');
+    await page.waitForSelector('body[data-ready=true] #signInCode:not([hidden])');
+    expect(page.url()).toBe(`${origin}/callback`);
+    await context.close();
+  }, 60_000);
+
+  it('signs in with the implicit grant where the client allows it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Opened on the twin's own origin: the page moves to the registered callback origin before signing in.
+    await page.goto(`${t.base}/callback`);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.click('#signInImplicit');
+    await page.waitForSelector('#signInFormUsername');
+    expect(new URL(page.url()).origin).toBe(origin);
+    await page.fill('#signInFormUsername', 'demo@example.com');
+    await page.fill('#signInFormPassword', NEW_PASSWORD);
+    await page.click('button[name=signInSubmitButton]');
+    await page.waitForSelector('#user:not([hidden])');
+    expect(page.url()).toBe(`${origin}/callback`);
+    expect(await page.textContent('#status')).toContain('implicit');
+    const withId = await callAndRead(page, '/hello', 'id');
+    expect(withId.line).toContain('-> 200');
+    await context.close();
+  }, 60_000);
+
+  it('ignores a sign-in response it did not start', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/callback#access_token=forged&id_token=forged&state=attacker`);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.textContent('#problem')).toContain('state mismatch');
+    expect(await page.isHidden('#user')).toBe(true);
+    expect(page.url()).toBe(`${origin}/callback`);
+    await context.close();
+  }, 30_000);
+});
