@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEMO_EMAIL, fixtureStack } from './cognito/test-kit.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 const WORKSPACE = resolve(__dirname, '../../..');
 let dir: string;
 let stackFile: string;

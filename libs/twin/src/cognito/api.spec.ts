@@ -7,6 +7,9 @@ import {
 import { createHmac } from 'node:crypto';
 import { DEMO_EMAIL, ids, RunningTwin, startTwin } from './test-kit.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 let t: RunningTwin;
 let cognito: CognitoIdentityProviderClient;
 let id: ReturnType<typeof ids>;

@@ -5,6 +5,9 @@ import { buildApp } from '../app';
 import { StackModel } from '../stack/stack-model';
 import { CALLBACK, DEMO_EMAIL, FAST_SCRYPT, fixtureStack, ids, startTwin } from './test-kit.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 type Json = Record<string, unknown>;
 
 async function refusal(json: Json): Promise<string> {

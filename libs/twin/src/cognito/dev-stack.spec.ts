@@ -7,6 +7,9 @@ import { decodeJwt } from 'jose';
 import { formOf, MiniBrowser } from '../hosted-ui/browser.fixture';
 import { RunningTwin, startTwin } from './test-kit.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 const ROOT = resolve(__dirname, '../../../..');
 
 /** The real dev stack, synthesized into a scratch directory (cdktf.out is left alone). */

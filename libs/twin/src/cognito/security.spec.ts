@@ -1,6 +1,9 @@
 import { DEFAULT_SCRYPT } from './passwords';
 import { ids, RunningTwin, startTwin, TestClock } from './test-kit.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 const TARGET = 'AWSCognitoIdentityProviderService.';
 
 function api(t: RunningTwin) {

@@ -5,6 +5,9 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ids, RunningTwin, startTwin } from './test-kit.fixture';
 import { atHash } from './tokens';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 let t: RunningTwin;
 let id: ReturnType<typeof ids>;
 let tokens: { IdToken?: string; AccessToken?: string; RefreshToken?: string };

@@ -5,6 +5,9 @@ import { AddressInfo } from 'node:net';
 import { Browser, chromium } from 'playwright-core';
 import { fixtureStack, ids, RunningTwin, startTwin } from '../cognito/test-kit.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let t: RunningTwin;

@@ -3,6 +3,9 @@ import { CALLBACK, ids, LOGOUT, RunningTwin, startTwin, TestClock } from '../cog
 import { atHash } from '../cognito/tokens';
 import { formOf, MiniBrowser, pkce } from './browser.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 let t: RunningTwin;
 let id: ReturnType<typeof ids>;
 let clock: TestClock;

@@ -2,6 +2,9 @@ import * as oidc from 'openid-client';
 import { CALLBACK, ids, RunningTwin, startTwin } from '../cognito/test-kit.fixture';
 import { formOf, MiniBrowser } from './browser.fixture';
 
+// Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
+jest.setTimeout(30_000);
+
 let t: RunningTwin;
 let id: ReturnType<typeof ids>;
 
