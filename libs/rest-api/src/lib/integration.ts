@@ -3,6 +3,7 @@ export interface MockResponse {
   /**
    * The status code of the response.
    * @default 200
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html
    */
   readonly statusCode?: number;
 
@@ -25,6 +26,7 @@ export interface HttpProxyOptions {
   /**
    * Allows a plain `http://` backend URL. Requests and responses then cross the internet unencrypted.
    * @default false
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
    */
   readonly allowInsecureHttp?: boolean;
 
@@ -48,12 +50,14 @@ export interface LambdaProxyOptions {
    * Adds the `aws_lambda_permission` that lets API Gateway invoke the function from this route only.
    * Turn off when the function's policy is managed elsewhere.
    * @default true
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
    */
   readonly grantInvoke?: boolean;
 
   /**
    * How long API Gateway waits for the function, in milliseconds (50 to 29,000).
    * @default 29000
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
    */
   readonly timeoutMs?: number;
 }

@@ -43,6 +43,7 @@ export interface RestApiProps {
    * The authorizer of every route that is neither public nor names its own. Without it, every route must do one
    * of those two, or the API fails to synthesize.
    * @default - none
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
    */
   readonly defaultAuthorizer?: IAuthorizer;
 
@@ -62,6 +63,7 @@ export interface RestApiProps {
    * Cross-origin access for browser clients: preflight `OPTIONS` methods on every path and CORS headers on MOCK
    * and gateway error responses. Never a wildcard unless you write one.
    * @default - no CORS: browsers on other origins cannot call the API
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html
    */
   readonly cors?: CorsOptions;
 
@@ -104,6 +106,7 @@ export interface RestApiProps {
   /**
    * A stage cache for GET responses, encrypted at rest.
    * @default - no cache
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
    */
   readonly cache?: CacheOptions;
 

@@ -34,6 +34,7 @@ export interface RouteOptions {
   /**
    * The authorizer of this route, instead of the API's `defaultAuthorizer`.
    * @default - the API's `defaultAuthorizer`
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
    */
   readonly authorizer?: IAuthorizer;
 

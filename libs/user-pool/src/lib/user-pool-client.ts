@@ -45,6 +45,7 @@ export interface OAuthSettings {
   /**
    * The grants allowed.
    * @default { authorizationCodeGrant: true }
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html
    */
   readonly flows?: OAuthFlows;
   /**
@@ -71,6 +72,7 @@ export interface OAuthSettings {
   /**
    * The redirect URI used when a request names none. Must be one of `callbackUrls`.
    * @default - none
+   * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html
    */
   readonly defaultRedirectUri?: string;
 }
@@ -107,21 +109,25 @@ export interface UserPoolClientOptions {
   /**
    * OAuth 2.0 settings for the hosted UI and the token endpoint.
    * @default - authorization code grant (PKCE) only; `callbackUrls` and `logoutUrls` must still be given
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
    */
   readonly oAuth?: OAuthSettings;
   /**
    * No OAuth at all: the client signs in through the API only (`authFlows`).
    * @default false
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
    */
   readonly disableOAuth?: boolean;
   /**
    * Generate a client secret, for confidential clients (servers) only: a browser or mobile app cannot keep it.
    * @default - true for a client_credentials client (Cognito requires it), false otherwise
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
    */
   readonly generateSecret?: boolean;
   /**
    * Sign-in APIs allowed besides the hosted UI.
    * @default - `ALLOW_USER_SRP_AUTH` and `ALLOW_REFRESH_TOKEN_AUTH`
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
    */
   readonly authFlows?: AuthFlows;
   /**
@@ -164,6 +170,7 @@ export interface UserPoolClientOptions {
   /**
    * Identity providers the hosted UI offers for this client.
    * @default ['COGNITO'] (the pool's own users)
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation.html
    */
   readonly supportedIdentityProviders?: readonly string[];
 }

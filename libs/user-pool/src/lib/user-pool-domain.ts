@@ -28,6 +28,7 @@ export interface UserPoolDomainOptions {
   /**
    * A custom domain with an ACM certificate. Exactly one of `domainPrefix` and `customDomain`.
    * @default - none; then `domainPrefix` is required
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-add-custom-domain.html
    */
   readonly customDomain?: CustomDomainOptions;
   /**
@@ -50,16 +51,19 @@ export interface SignInUrlOptions {
   /**
    * `code` (authorization code, add PKCE parameters in the app) or `token` (implicit grant).
    * @default - `code` when the client allows it, else `token`
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html
    */
   readonly responseType?: 'code' | 'token';
   /**
    * Scopes to request.
    * @default - every scope the client allows
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html
    */
   readonly scopes?: readonly string[];
   /**
    * The hosted UI page: `/login` shows the form, `/oauth2/authorize` may skip it for a signed-in session.
    * @default '/login'
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/login-endpoint.html
    */
   readonly signInPath?: '/login' | '/oauth2/authorize';
 }

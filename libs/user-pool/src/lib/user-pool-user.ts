@@ -24,6 +24,7 @@ export interface UserPoolUserOptions {
   /**
    * Mark the email verified, so the user can sign in and recover the account at once.
    * @default true
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html
    */
   readonly emailVerified?: boolean;
   /**
@@ -38,6 +39,7 @@ export interface UserPoolUserOptions {
   /**
    * `SUPPRESS` to send no invitation, `RESEND` to send it again.
    * @default - Cognito emails the invitation with the temporary password
+   * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
    */
   readonly messageAction?: MessageAction;
 }

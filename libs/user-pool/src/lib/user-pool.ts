@@ -91,6 +91,7 @@ export interface UserPoolProps {
   /**
    * Password rules.
    * @default - 8 characters with lowercase, uppercase, digit and symbol; temporary passwords valid 7 days (as AWS)
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html
    */
   readonly passwordPolicy?: PasswordPolicy;
   /**
