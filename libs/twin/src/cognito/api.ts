@@ -4,7 +4,7 @@ import type { UserRecord } from '../store/store';
 import { attributesOf, Input, InputShape, M, validateInput } from './api-input';
 import { CognitoError } from './errors';
 import type { AppClient, UserPool } from './pools';
-import { ADMIN_SCOPE, CognitoService } from './service';
+import { ADMIN_SCOPE, CognitoService, safeEqual } from './service';
 import { AccessTokenError, IssuedTokens } from './tokens';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
@@ -368,7 +368,7 @@ const OPERATIONS: Record<string, Operation> = {
     run: (i, o) => {
       const client = o.service.directory.client(String(i['ClientId']));
       if (!client) throw new CognitoError('UnauthorizedException', 'Client authentication failed.');
-      if (client.secret !== undefined && i['ClientSecret'] !== client.secret) throw new CognitoError('UnauthorizedException', 'Client authentication failed.');
+      if (client.secret !== undefined && !safeEqual(String(i['ClientSecret'] ?? ''), client.secret)) throw new CognitoError('UnauthorizedException', 'Client authentication failed.');
       if (!client.settings.enableTokenRevocation) throw new CognitoError('UnsupportedOperationException', 'Token revocation is not enabled for this app client.');
       const token = String(i['Token']);
       if (token.split('.').length === 3) throw new CognitoError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked.');
