@@ -2,6 +2,7 @@ import type { IConstruct } from 'constructs';
 import { isUnresolved, ValidationError } from './validation-error';
 
 const LOOPBACK_HOSTS = new Set(['localhost']);
+const DANGEROUS_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:']);
 
 /**
  * Validates a callback or logout URL as Cognito does: absolute, HTTPS except `http://localhost`, no fragment.
@@ -23,7 +24,11 @@ export function validateRedirectUrl(scope: IConstruct, prop: string, value: stri
   if (url.protocol === 'http:') {
     throw new ValidationError(scope, prop, value, `uses http for host ${url.hostname}; only http://localhost may use plain http`, 'use https, or http://localhost for local development');
   }
-  // Custom schemes (myapp://callback) are allowed by Cognito for native apps.
+  // Custom schemes (myapp://callback) are allowed by Cognito for native apps; schemes that run code or read
+  // local files in a browser never are.
+  if (DANGEROUS_SCHEMES.has(url.protocol)) {
+    throw new ValidationError(scope, prop, value, `uses the ${url.protocol} scheme, which a browser would execute or read locally`, 'use https, http://localhost, or an app scheme such as myapp://callback');
+  }
   if (!/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) {
     throw new ValidationError(scope, prop, value, 'has an invalid scheme', 'use https');
   }

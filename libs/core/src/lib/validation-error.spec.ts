@@ -39,6 +39,9 @@ describe('validateRedirectUrl', () => {
     ['http://127.0.0.1:3000/cb', /only http:\/\/localhost/],
     ['https://app.example.com/cb#x', /fragment/],
     ['/relative', /not an absolute URL/],
+    ['javascript:alert(1)', /javascript: scheme/],
+    ['data:text/html,hi', /data: scheme/],
+    ['file:///etc/passwd', /file: scheme/],
   ])('rejects %s', (url, re) => {
     expect(() => validateRedirectUrl(s, 'callbackUrls[0]', url)).toThrow(re);
   });

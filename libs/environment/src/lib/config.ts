@@ -50,6 +50,15 @@ export interface EnvironmentConfig {
    */
   readonly logRetentionDays?: number;
   /**
+   * Create the account-level IAM role API Gateway needs to write execution logs (`aws_api_gateway_account`). It is
+   * one setting per account and region: turn it on in exactly one stack of each, or set it up outside Terraform.
+   * Without it, a first deploy to an account that never set it fails with "CloudWatch Logs role ARN must be set
+   * in account settings".
+   * @default false
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+   */
+  readonly apiGatewayAccountRole?: boolean;
+  /**
    * Remote state in S3 (encrypted, with S3 lock files). Without it the stack uses the local backend and synth
    * says so in one line.
    * @default - local backend

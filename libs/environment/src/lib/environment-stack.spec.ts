@@ -81,6 +81,11 @@ describe('EnvironmentStack', () => {
     template.hasResourceProperties('aws_api_gateway_method', { authorization: 'COGNITO_USER_POOLS', authorization_scopes: ['api/orders.read'] });
   });
 
+  it('creates the API Gateway account role only when asked', () => {
+    synth(dev).template.resourceCountIs('aws_api_gateway_account', 0);
+    synth({ ...dev, apiGatewayAccountRole: true }).template.resourceCountIs('aws_api_gateway_account', 1);
+  });
+
   it('reads a user temporary password from a sensitive variable when asked', () => {
     const { template } = synth({ ...dev, users: [{ email: 'ops@example.com', temporaryPasswordFromVariable: true }] });
     expect(template.block<any>('variable').ops_temporary_password).toMatchObject({ type: 'string', sensitive: true });

@@ -110,6 +110,7 @@ export class EnvironmentStack extends TerraformStack {
       api: {
         throttling: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
         logRetentionDays: config.logRetentionDays ?? 365,
+        cloudWatchRole: config.apiGatewayAccountRole ?? false,
       },
     });
 
