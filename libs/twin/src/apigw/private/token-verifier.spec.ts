@@ -1,4 +1,4 @@
-import { KeyObject, createHmac, createPublicKey, sign as rsaSign } from 'node:crypto';
+import { KeyObject, createHmac, createPublicKey, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactSign, SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -138,6 +138,26 @@ describe('TokenVerifier (design.md §6 items 1-16)', () => {
       const attacker = await generateKeyPair('RS256');
       const forged = await new SignJWT(payloadOf(await pool.idToken(clock))).setProtectedHeader({ alg: 'RS256', kid: pool.idKey.kid }).sign(attacker.privateKey);
       expect(refused(await verifier.verify(forged))).toBe('bad signature');
+    });
+  });
+
+  describe('keys the pool publishes', () => {
+    it('never trusts an RSA key under 2048 bits, even from the pool', async () => {
+      // jose refuses to make such a key, so node:crypto does.
+      const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+      const jwk = { ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' };
+      const view = { id: pool.id, arn: pool.arn, issuer: pool.issuer, jwks: () => ({ keys: [jwk] }) };
+      const weakVerifier = new TokenVerifier(() => [view], clock);
+      const input = `${b64({ alg: 'RS256', kid: 'weak' })}.${b64(payloadOf(await pool.idToken(clock)))}`;
+      const token = `${input}.${rsaSign('sha256', Buffer.from(input), weak.privateKey).toString('base64url')}`;
+      expect(refused(await weakVerifier.verify(token))).toBe('unknown kid');
+    });
+
+    it('refuses a signature longer or shorter than the modulus', async () => {
+      const [h, p, s] = (await pool.idToken(clock)).split('.');
+      const sig = Buffer.from(s, 'base64url');
+      expect(refused(await verifier.verify(`${h}.${p}.${Buffer.concat([Buffer.alloc(1), sig]).toString('base64url')}`))).toBe('bad signature');
+      expect(refused(await verifier.verify(`${h}.${p}.${sig.subarray(1).toString('base64url')}`))).toBe('bad signature');
     });
   });
 
