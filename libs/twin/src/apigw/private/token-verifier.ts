@@ -68,9 +68,10 @@ const MIN_MODULUS_BITS = 2048;
  * Verifies Cognito user-pool tokens the way API Gateway's COGNITO_USER_POOLS authorizer does, with the checks that
  * neither jose nor aws-jwt-verify makes alone (design.md §6 items 1-16): a strict parse of header and payload
  * (duplicate member names, non-objects, bad base64url, non-UTF-8), `alg` exactly RS256, no `crit`, no embedded or
- * remote keys, a string `kid` known to one of the pools, and after jose checked the signature: typed claims, `iss`
+ * remote keys, a string `kid` known to one of the pools, and only after the signature holds: typed claims, `iss`
  * exactly the issuing pool's, a finite `exp` after now, no `iat`/`nbf` beyond the skew, `token_use` id or access.
- * Keys come only from the pools (`TwinPoolView.jwks()`), never from the network.
+ * Keys come only from the pools (`TwinPoolView.jwks()`, imported once with jose, RSA of 2048 bits or more), never
+ * from the network.
  */
 export class TokenVerifier {
   private keys = new Map<string, KeyEntry>();
