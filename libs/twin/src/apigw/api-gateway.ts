@@ -167,7 +167,8 @@ function gatewayPlugin(runtime: GatewayRuntime, bodyLimit: number): FastifyPlugi
 function send(reply: FastifyReply, answer: GatewayReply): FastifyReply {
   reply.code(answer.statusCode);
   for (const [k, v] of Object.entries(answer.headers)) reply.header(k, v);
-  return reply.send(answer.body);
+  // A Buffer keeps Fastify from appending "; charset=utf-8" to the content type the integration chose.
+  return reply.send(typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body);
 }
 
 function describe(model: GatewayModel, ctx: TwinContext): RestApiInfo[] {
