@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { apiGatewayPlugin, API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
@@ -108,7 +109,17 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     // API Gateway part (owner: apigw) builds after Cognito: its authorizers resolve the pools' ARNs.
     const apiGateway = buildApiGateway(ctx, config.apiGateway);
 
-    const app = Fastify({ logger: config.logger ?? false, forceCloseConnections: true, return503OnClosing: true, bodyLimit: 1024 * 1024 });
+    const app = Fastify({
+      logger: config.logger ?? false,
+      forceCloseConnections: true,
+      return503OnClosing: true,
+      bodyLimit: 1024 * 1024,
+      // API calls take the gateway's own path ahead of Fastify's routing; Cognito and the hosted UI go through
+      // Fastify. `inject` (tests) always goes through Fastify, where the gateway plugin answers the same way.
+      serverFactory: (handler) => createServer((req, res) => {
+        if (!apiGateway.serve(req, res)) handler(req, res);
+      }),
+    });
     app.setErrorHandler(handleError);
     app.setNotFoundHandler(notFound);
     await app.register(cognitoApiPlugin, { service });

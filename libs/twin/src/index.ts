@@ -1,5 +1,5 @@
-export { mintExpiredIdToken } from './testing/expired-token';
-export type { ExpiredTokenOptions } from './testing/expired-token';
+export { mintExpiredIdToken, mintIdToken } from './testing/expired-token';
+export type { ExpiredTokenOptions, IdTokenOptions } from './testing/expired-token';
 export { buildApp } from './app';
 export type { TwinApp, TwinConfig } from './app';
 export { TwinHttpError } from './contracts';

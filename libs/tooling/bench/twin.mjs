@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Benchmark: autocannon on loopback (50 connections, 10 s each) against a bare node:http hello server, a public
+// twin route, and a protected twin route with a valid ID token, authorizer cache on and off. The servers run in
+// child processes; autocannon runs here. Prints requests/s, p50/p99 latency, errors, ratios to bare node, and the
+// twin's RSS before and after. Targets: protected >= 0.5 x bare node req/s, p99 <= 20 ms, no errors, RSS after
+// within 20 % of before.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { workspaceRoot } from '../bin/bundle.mjs';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+
+function startChild(args) {
+  const child = spawn(process.execPath, args, { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const ready = new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+  });
+  return { child, ready };
+}
+
+const rssMB = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+
+function run(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers }, (err, r) => (err ? reject(err) : resolve(r)));
+  });
+}
+
+const summary = (r) => ({
+  rps: Math.round(r.requests.average),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  errors: r.errors + r.timeouts + r.non2xx,
+});
+
+const synth = spawnSync(process.execPath, [join(workspaceRoot, 'libs/tooling/bin/synth.mjs'), 'dev'], { cwd: workspaceRoot, encoding: 'utf8' });
+if (synth.status !== 0) throw new Error(synth.stderr);
+const stackFile = join(workspaceRoot, 'cdktf.out/stacks/dev/cdk.tf.json');
+
+const bare = startChild(['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"hello\":\"world\"}')}).listen(0,'127.0.0.1',()=>console.log(JSON.stringify({port:s.address().port})));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))"]);
+const twinArgs = (ttl) => [join(workspaceRoot, 'libs/tooling/bin/run.mjs'), join(workspaceRoot, 'libs/twin/src/bench/bench-server.ts'), '--stack-file', stackFile, '--ttl', String(ttl)];
+const cached = startChild(twinArgs(300));
+const uncached = startChild(twinArgs(0));
+const children = [bare.child, cached.child, uncached.child];
+try {
+  const b = await bare.ready;
+  const on = await cached.ready;
+  const off = await uncached.ready;
+  // Warm up JIT and caches before measuring.
+  for (const [url, h] of [[`http://127.0.0.1:${b.port}/`], [`${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }], [`${off.invokeUrl}${off.routes.protected}`, { authorization: off.idToken }]]) {
+    await new Promise((resolve, reject) => autocannon({ url, connections: 10, duration: 2, headers: h }, (e) => (e ? reject(e) : resolve())));
+  }
+  const rssBefore = { on: rssMB(cached.child.pid), off: rssMB(uncached.child.pid) };
+  const rows = [
+    ['bare node:http', summary(await run(`http://127.0.0.1:${b.port}/`))],
+    ['twin public route', summary(await run(`${on.invokeUrl}${on.routes.public}`))],
+    ['twin protected, cache on', summary(await run(`${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }))],
+    ['twin protected, cache off', summary(await run(`${off.invokeUrl}${off.routes.protected}`, { authorization: off.idToken }))],
+  ];
+  const rssAfter = { on: rssMB(cached.child.pid), off: rssMB(uncached.child.pid) };
+  // The machine's speed drifts between runs: bare node is measured again last, and ratios use the mean of both.
+  rows.push(['bare node:http (again)', summary(await run(`http://127.0.0.1:${b.port}/`))]);
+  const base = Math.round((rows[0][1].rps + rows[4][1].rps) / 2);
+  console.log(`twin benchmark: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, loopback, servers in child processes`);
+  console.log(`${'target'.padEnd(28)}${'req/s'.padStart(9)}${'x bare'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}`);
+  for (const [name, r] of rows) console.log(`${name.padEnd(28)}${String(r.rps).padStart(9)}${(r.rps / base).toFixed(2).padStart(8)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.errors).padStart(8)}`);
+  console.log(`bare node reference (mean of both runs): ${base} req/s`);
+  console.log(`twin RSS (cache on): ${rssBefore.on} MB before, ${rssAfter.on} MB after; (cache off): ${rssBefore.off} MB before, ${rssAfter.off} MB after`);
+  const checks = [
+    ['protected (cache on) >= 0.5 x bare', rows[2][1].rps >= 0.5 * base],
+    ['protected (cache off) >= 0.5 x bare', rows[3][1].rps >= 0.5 * base],
+    ['p99 <= 20 ms on every twin route', rows.slice(1, 4).every(([, r]) => r.p99 <= 20)],
+    ['no errors', rows.every(([, r]) => r.errors === 0)],
+    ['RSS after within 20 % of before', Math.abs(rssAfter.on - rssBefore.on) <= 0.2 * rssBefore.on && Math.abs(rssAfter.off - rssBefore.off) <= 0.2 * rssBefore.off],
+  ];
+  for (const [name, ok] of checks) console.log(`${ok ? 'met    ' : 'NOT met'}  ${name}`);
+  process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../app';
+import { StackModel } from '../stack/stack-model';
+import { mintIdToken } from '../testing/expired-token';
+
+/**
+ * The twin side of `npm run bench:twin`: the given stack with stage throttling off (the benchmark measures the
+ * gateway, not the stack's rate limit) and the authorizer result cache at `--ttl` seconds. Prints one JSON line
+ * `{ port, invokeUrl, routes, idToken }` once listening; stops on SIGTERM.
+ */
+export async function main(args: string[]): Promise<number> {
+  const get = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const stackFile = get('--stack-file');
+  const ttl = Number(get('--ttl') ?? '300');
+  if (!stackFile || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
+    console.error('usage: bench-server --stack-file cdk.tf.json --ttl 0..3600');
+    return 2;
+  }
+  const model = StackModel.fromFile(stackFile);
+  const json = model.json as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  for (const authorizer of Object.values(json.resource['aws_api_gateway_authorizer'] ?? {})) authorizer['authorizer_result_ttl_in_seconds'] = ttl;
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-twin-'));
+  const twin = await buildApp({ stack: new StackModel(json, stackFile), dataDir, apiGateway: { throttling: false, accessLog: () => undefined } });
+  await twin.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = twin.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  twin.setBaseUrl(`http://127.0.0.1:${address.port}`);
+  const outputs = twin.outputs();
+  const value = (name: string) => outputs[name]?.value as string;
+  const idToken = await mintIdToken({
+    dataDir,
+    userPoolId: value('user_pool_id'),
+    clientId: value('app_client_id'),
+    issuer: value('issuer_url'),
+    email: 'bench@example.com',
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  });
+  process.stdout.write(`${JSON.stringify({ port: address.port, invokeUrl: value('api_invoke_url'), routes: outputs['api_routes']?.value, idToken })}\n`);
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await twin.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return 0;
+}
