@@ -3,6 +3,8 @@ const preset = require('../../jest.preset.js');
 module.exports = {
   ...preset,
   displayName: 'twin',
+  // The largest suite: two workers let it use the second core once the smaller projects are done.
+  maxWorkers: 2,
   rootDir: __dirname,
   transform: {
     ...preset.transform,

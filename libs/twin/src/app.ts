@@ -60,6 +60,12 @@ export interface TwinConfig {
    */
   readonly logger?: boolean;
   /**
+   * Makes each new signing key (one per pool and token use, kept in the data directory). Tests may hand out keys
+   * made once per process: generating RSA keys dominated their run time.
+   * @default - a fresh RSA 2048 key
+   */
+  readonly generateKey?: () => { kid: string; privateJwk: string };
+  /**
    * Options of the API Gateway part.
    * @default {}
    */
@@ -96,7 +102,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
   const store = TwinStore.open(config.dataDir);
   try {
     store.prune(clock.now());
-    const { directory, users } = buildCognito(stack, store, { region, accountId, baseUrl: () => base, now: clock.now(), variables: variablesOf(stack, config) });
+    const { directory, users } = buildCognito(stack, store, { region, accountId, baseUrl: () => base, now: clock.now(), variables: variablesOf(stack, config), generateKey: config.generateKey });
     const warnings = unemulated(stack);
     for (const pool of directory.all()) {
       if (pool.settings.mfa === 'ON') warnings.push(`${pool.resource.address}: MFA is ON, but the twin does not emulate TOTP or SMS; sign-ins skip the second factor.`);

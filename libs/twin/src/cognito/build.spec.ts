@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app';
 import { StackModel } from '../stack/stack-model';
-import { CALLBACK, DEMO_EMAIL, FAST_SCRYPT, fixtureStack, ids, startTwin } from './test-kit.fixture';
+import { CALLBACK, DEMO_EMAIL, FAST_SCRYPT, fixtureStack, ids, reusableKey, startTwin } from './test-kit.fixture';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);
@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
 async function refusal(json: Json): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'twin-refuse-'));
   try {
-    await buildApp({ stack: new StackModel(json, 'fixture'), dataDir: dir, scrypt: FAST_SCRYPT, apiGateway: { accessLog: () => undefined } });
+    await buildApp({ stack: new StackModel(json, 'fixture'), dataDir: dir, scrypt: FAST_SCRYPT, generateKey: reusableKey, apiGateway: { accessLog: () => undefined } });
     return 'built';
   } catch (err) {
     return (err as Error).message;

@@ -139,6 +139,8 @@ export interface BuildOptions {
   readonly baseUrl: () => string;
   readonly now: number;
   readonly variables?: Record<string, unknown>;
+  /** Makes a new signing key. @default generateSigningKey (a fresh RSA 2048 key) */
+  readonly generateKey?: () => { kid: string; privateJwk: string };
 }
 
 /** A user the stack declares, still to be created in its pool. */
@@ -169,7 +171,7 @@ export function buildCognito(stack: StackModel, store: TwinStore, options: Build
     const { id } = store.resourceId(r.address, () => ({ id: newPoolId(options.region) }));
     const arn = `arn:aws:cognito-idp:${options.region}:${options.accountId}:userpool/${id}`;
     const key = (use: 'id' | 'access') => {
-      const rec = store.signingKey(id, use, generateSigningKey, options.now);
+      const rec = store.signingKey(id, use, options.generateKey ?? generateSigningKey, options.now);
       return loadSigningKey(rec.kid, rec.privateJwk);
     };
     const pool = new UserPool(id, arn, options.region, r, settings, key, options.baseUrl);

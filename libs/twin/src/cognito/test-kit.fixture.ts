@@ -1,12 +1,25 @@
 // Shared by the Cognito part's specs: a fixture stack in the shape cdktf synthesizes, a movable clock, and a twin
 // listening on 127.0.0.1 port 0.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { generateSigningKey } from './keys';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, TwinApp, TwinConfig } from '../app';
 import type { TwinClock } from '../contracts';
 import { StackModel } from '../stack/stack-model';
 import type { DeliveredMessage } from './service';
+
+/**
+ * Signing keys made once per test process and handed out in turn: every test builds twins, and RSA key generation
+ * dominated their run time. Sixteen keys keep the kids of one data directory unique for up to eight pools.
+ */
+const reusableKeys: { kid: string; privateJwk: string }[] = [];
+let nextKey = 0;
+export function reusableKey(): { kid: string; privateJwk: string } {
+  const i = nextKey++ % 16;
+  reusableKeys[i] ??= generateSigningKey();
+  return reusableKeys[i];
+}
 
 /** Cheap scrypt for tests that do not measure hashing itself. */
 export const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -174,6 +187,7 @@ export async function startTwin(options: Partial<TwinConfig> & { json?: Json; li
   const messages: DeliveredMessage[] = [];
   const twin = await buildApp({
     scrypt: FAST_SCRYPT,
+    generateKey: reusableKey,
     onMessage: (m) => messages.push(m),
     apiGateway: { accessLog: () => undefined },
     ...options,

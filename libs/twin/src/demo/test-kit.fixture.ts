@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp, type TwinApp } from '../app';
 import { StackModel } from '../stack/stack-model';
+import { reusableKey } from '../cognito/test-kit.fixture';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -30,7 +31,7 @@ export interface DevTwin {
 
 export async function startTwin(json: Record<string, unknown>, accessLog: (line: string) => void = () => undefined): Promise<DevTwin> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twin-demo-'));
-  const twin = await buildApp({ stack: new StackModel(json, 'dev'), dataDir, scrypt: { N: 1024, r: 8, p: 1 }, apiGateway: { accessLog } });
+  const twin = await buildApp({ stack: new StackModel(json, 'dev'), dataDir, scrypt: { N: 1024, r: 8, p: 1 }, generateKey: reusableKey, apiGateway: { accessLog } });
   await twin.app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(twin.app.server.address() as AddressInfo).port}`;
   twin.setBaseUrl(base);
