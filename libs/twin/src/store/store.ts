@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { DataDirError, prepareDataDir } from './data-dir';
 
 /** Marks a SQLite file as ours: a database without it is foreign and never touched. */
@@ -319,9 +319,12 @@ export class TwinStore {
 
 /** Reads an existing store file without writing to it and refuses foreign, damaged or newer-version files. */
 function checkExisting(file: string): void {
+  // Read-only, so that no pending WAL content is checkpointed into a file that may not be ours. A read-only
+  // connection still creates empty -wal / -shm files beside a WAL-mode database: those it made are removed after.
+  const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { fileMustExist: true });
+    db = new Database(file, { fileMustExist: true, readonly: true });
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('twin_meta', 'schema_version')").all() as Row[];
     if (tables.length < 2) {
       throw new DataDirError(`${file} is a SQLite database but not a twin store (no twin_meta / schema_version tables). The twin leaves it untouched. Fix: pass --data-dir to an empty or new directory.`);
@@ -342,6 +345,7 @@ function checkExisting(file: string): void {
     throw new DataDirError(`the twin store ${file} is unreadable (${(err as Error).message}). The twin leaves it untouched. Fix: restore it or pass another --data-dir.`);
   } finally {
     db?.close();
+    for (const f of sidecars) rmSync(f, { force: true });
   }
 }
 
