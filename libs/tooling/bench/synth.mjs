@@ -7,24 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle, workspaceRoot } from '../bin/bundle.mjs';
-import { environments } from '../bin/synth.mjs';
+import { environments, synthEntry } from '../bin/synth.mjs';
 
 const envs = environments().filter((e) => e !== 'bootstrap');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-const entry = (name) => ({
-  name,
-  contents: [
-    "import { App } from 'cdktf';",
-    ...envs.map((env, i) => `import { defineStack as s${i} } from './apps/${env}/src/main';`),
-    'export function synthesize(outdir: string): string[] {',
-    '  const app = new App({ outdir, stackTraces: false });',
-    `  const stacks = [${envs.map((_, i) => `s${i}(app)`).join(', ')}];`,
-    '  app.synth();',
-    '  return stacks.map((s) => s.node.id);',
-    '}',
-  ].join('\n'),
-});
 
 // The "root" variant maps every deep import to the namespace of the package root, as code written against
 // `import { cognitoUserPool } from '@cdktf/provider-aws'` would load it.
@@ -42,7 +29,7 @@ const rootImports = {
 async function buildRootVariant() {
   const esbuild = await import('esbuild');
   const outfile = join(workspaceRoot, 'dist/run/bench__synth_root.cjs');
-  const e = entry('bench__synth_root');
+  const e = synthEntry(envs, 'bench__synth_root');
   await esbuild.build({
     stdin: { contents: e.contents, resolveDir: workspaceRoot, sourcefile: 'bench.ts', loader: 'ts' },
     outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
@@ -68,7 +55,7 @@ function measure(file) {
   return { stacks: samples[0].stacks, wallMs: median('wallMs'), synthMs: median('synthMs'), peakRssMB: median('peakRssMB') };
 }
 
-const deep = measure(await bundle(entry(`synth__${envs.join('_')}`), { external: false }));
+const deep = measure(await bundle(synthEntry(envs), { external: false }));
 const root = measure(await buildRootVariant());
 const row = (label, r) => `${label.padEnd(34)} ${String(r.wallMs).padStart(7)} ms ${String(r.synthMs).padStart(9)} ms ${String(r.peakRssMB).padStart(8)} MB`;
 console.log(`synth benchmark: stacks ${deep.stacks.join(', ')}; median of ${runs} runs, one process each`);

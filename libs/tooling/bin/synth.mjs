@@ -12,13 +12,8 @@ export function environments() {
   return readdirSync(apps).filter((name) => existsSync(join(apps, name, 'src/main.ts'))).sort();
 }
 
-export async function synth(envs, outdir) {
-  const known = environments();
-  for (const env of envs) {
-    if (!/^[a-z][a-z0-9-]*$/.test(env) || !known.includes(env)) {
-      throw new Error(`unknown environment "${env}". Fix: use one of ${known.join(', ')} (an app in apps/<env> with src/main.ts).`);
-    }
-  }
+/** A generated entry module whose `synthesize(outdir)` adds each environment's stack to one App and synthesizes. */
+export function synthEntry(envs, name = `synth__${envs.join('_')}`) {
   const contents = [
     "import { App } from 'cdktf';",
     ...envs.map((env, i) => `import { defineStack as s${i} } from './apps/${env}/src/main';`),
@@ -29,7 +24,17 @@ export async function synth(envs, outdir) {
     '  return stacks.map((s) => s.node.id);',
     '}',
   ].join('\n');
-  const file = await bundle({ name: `synth__${envs.join('_')}`, contents }, { external: false });
+  return { name, contents };
+}
+
+export async function synth(envs, outdir) {
+  const known = environments();
+  for (const env of envs) {
+    if (!/^[a-z][a-z0-9-]*$/.test(env) || !known.includes(env)) {
+      throw new Error(`unknown environment "${env}". Fix: use one of ${known.join(', ')} (an app in apps/<env> with src/main.ts).`);
+    }
+  }
+  const file = await bundle(synthEntry(envs), { external: false });
   const mod = await import(file);
   return mod.synthesize(outdir);
 }

@@ -1,9 +1,8 @@
 import type { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ValidationError } from '@secure-api/core';
 import { Integration, RestApi, type RouteTable } from '@secure-api/rest-api';
-import { Match, Template } from '@secure-api/testing';
+import { expectInvalid, Match, Template } from '@secure-api/testing';
 import { UserPool, type IUserPool } from '@secure-api/user-pool';
 import { CognitoUserPoolsAuthorizer, type CognitoUserPoolsAuthorizerProps } from './cognito-user-pools-authorizer';
 
@@ -35,18 +34,6 @@ function synth(build: (stack: TerraformStack, pool: FakePool) => { props?: Parti
   });
 }
 
-function expectInvalid(fn: () => unknown, prop: string, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).prop).toBe(prop);
-  expect((error as ValidationError).message).toMatch(message);
-  expect((error as ValidationError).message).toMatch(/Fix: /);
-}
 
 describe('CognitoUserPoolsAuthorizer', () => {
   it('creates a COGNITO_USER_POOLS authorizer in the API that binds it: Authorization header, 300 s cache', () => {

@@ -1,6 +1,5 @@
 import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ValidationError } from '@secure-api/core';
 import { Template } from '@secure-api/testing';
 import { Integration } from '../lib/integration';
 import { RestApi, type RestApiProps } from '../lib/rest-api';
@@ -17,16 +16,4 @@ export function synthApi(props: (stack: TerraformStack) => RestApiProps, onApi?:
 /** A public MOCK route, the smallest valid route. */
 export const publicMock = { integration: Integration.mock({ body: { ok: true } }), public: 'test route' };
 
-/** Asserts that `fn` throws a ValidationError for `prop` whose message matches `message`. */
-export function expectInvalid(fn: () => unknown, prop: string, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).prop).toBe(prop);
-  expect((error as ValidationError).message).toMatch(message);
-  expect((error as ValidationError).message).toMatch(/Fix: /);
-}
+export { expectInvalid } from '@secure-api/testing';
