@@ -104,6 +104,41 @@ describe('hosted UI pages', () => {
     expect(replayed.status).toBe(403);
   });
 
+  it('refuses a change-password POST without the CSRF token, with another one or from another browser, keeping the challenge', async () => {
+    const email = await user(false);
+    const b = new MiniBrowser(t.base);
+    const change = await signIn(b, authorizeQuery(), email, TEMP);
+    const { action, fields } = formOf(await change.text());
+    expect(fields['session']).toBeTruthy();
+    const { _csrf: _token, ...withoutToken } = fields;
+    const attempts = [
+      b.request(action, { form: { ...withoutToken, password: STRONG, confirm_password: STRONG } }),
+      b.request(action, { form: { ...fields, _csrf: 'x'.repeat(43), password: STRONG, confirm_password: STRONG } }),
+      new MiniBrowser(t.base).request(action, { form: { ...fields, password: STRONG, confirm_password: STRONG } }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('invalid_csrf_token');
+    }
+    const pool = t.twin.cognito.directory.byId(id.pool);
+    if (!pool) throw new Error('pool');
+    expect(t.twin.cognito.service.findUser(pool, email)?.status).toBe('FORCE_CHANGE_PASSWORD');
+    const done = location(await b.request(action, { form: { ...fields, password: STRONG, confirm_password: STRONG } }));
+    expect(done.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('takes form bodies only, and refuses oversize ones with an HTML 413', async () => {
+    const b = new MiniBrowser(t.base);
+    const { action, fields } = formOf(await (await b.request(`${UI}/login?${authorizeQuery()}`)).text());
+    const json = await fetch(`${t.base}${action}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `XSRF-TOKEN=${fields['_csrf']}` }, body: JSON.stringify({ ...fields, username: 'a@example.com', password: STRONG }) });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const big = await b.request(action, { form: { ...fields, username: 'a'.repeat(20_000), password: STRONG } });
+    expect(big.status).toBe(413);
+    expect(big.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await big.text()).toContain('Request body is too large.');
+  });
+
   it('shows the same page for a wrong password and an unknown user', async () => {
     const email = await user();
     const messages: string[] = [];
@@ -165,7 +200,10 @@ describe('code grant with PKCE through the first-login password change', () => {
     expect(idc['at_hash']).toBe(atHash(String(ok.body['access_token'])));
     expect(idc['nonce']).toBe('n-456');
     expect(idc['email']).toBe(email);
-    expect(decodeJwt(String(ok.body['access_token']))['scope']).toBe('openid email https://api.example.com/read');
+    const access = decodeJwt(String(ok.body['access_token']));
+    expect(Object.keys(access).sort()).toEqual(['auth_time', 'client_id', 'event_id', 'exp', 'iat', 'iss', 'jti', 'origin_jti', 'scope', 'sub', 'token_use', 'username', 'version']);
+    expect(access).toMatchObject({ scope: 'openid email https://api.example.com/read', version: 2, token_use: 'access', client_id: id.web, origin_jti: idc['origin_jti'], event_id: idc['event_id'], auth_time: idc['auth_time'] });
+    expect(Object.keys(idc).sort()).toEqual(['at_hash', 'aud', 'auth_time', 'cognito:username', 'email', 'email_verified', 'event_id', 'exp', 'iat', 'iss', 'jti', 'nonce', 'origin_jti', 'sub', 'token_use']);
 
     const refreshed = await redeem({ grant_type: 'refresh_token', client_id: id.web, refresh_token: String(ok.body['refresh_token']) });
     expect(refreshed.status).toBe(200);
@@ -296,6 +334,14 @@ describe('token endpoint bad input (design §6, 18, 20, 21)', () => {
     expect((await redeem({ grant_type: 'authorization_code', client_id: id.web, code: 'unknown-code', redirect_uri: CALLBACK, code_verifier: c.verifier })).body['error']).toBe('invalid_grant');
   });
 
+  it('refuses a missing redirect_uri with invalid_request, leaving the code redeemable', async () => {
+    const c = await code();
+    expect(await redeem({ grant_type: 'authorization_code', client_id: id.web, code: c.code, code_verifier: c.verifier })).toEqual({
+      status: 400, body: { error: 'invalid_request', error_description: 'redirect_uri is required with the authorization_code grant.' },
+    });
+    expect((await redeem({ grant_type: 'authorization_code', client_id: id.web, code: c.code, redirect_uri: CALLBACK, code_verifier: c.verifier })).status).toBe(200);
+  });
+
   it('refuses a code older than 5 minutes', async () => {
     const c = await code();
     clock.advance(5 * 60 * 1000 + 1);
@@ -319,9 +365,9 @@ describe('token endpoint bad input (design §6, 18, 20, 21)', () => {
     expect((await redeem({ grant_type: 'password', client_id: id.web, username: 'a', password: 'b' })).body['error']).toBe('unsupported_grant_type');
     expect((await redeem({ grant_type: 'authorization_code', client_id: 'unknownclient00000000000000', code: 'x' })).body['error']).toBe('invalid_client');
     expect((await redeem({ grant_type: 'authorization_code', client_id: id.otherWeb, code: 'x' })).body['error']).toBe('invalid_client');
-    const json = await fetch(`${t.base}${UI}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"authorization_code"}' });
+    const json = await fetch(`${t.base}${UI}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'refresh_token', client_id: id.web, refresh_token: 'x' }) });
     expect(json.status).toBe(400);
-    expect(((await json.json()) as { error: string }).error).toBe('invalid_request');
+    expect(await json.json()).toEqual({ error: 'invalid_request', error_description: 'Unsupported Content-Type.' });
     const big = await fetch(`${t.base}${UI}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=refresh_token&refresh_token=${'a'.repeat(20_000)}` });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: string }).error).toBe('invalid_request');

@@ -62,6 +62,8 @@ export interface HostedUiOptions {
  * Each domain's routes, cookies (path-scoped) and sessions are its own.
  */
 export async function hostedUiPlugin(app: FastifyInstance, opts: HostedUiOptions): Promise<void> {
+  // Cognito's forms and OAuth endpoints take application/x-www-form-urlencoded only: JSON or text bodies are 415.
+  app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
   const state = new HostedState(opts.service.clock);
   for (const domain of opts.service.directory.domains()) registerDomain(app, domain, opts, state);
@@ -281,6 +283,8 @@ function registerDomain(app: FastifyInstance, domain: HostedDomain, opts: Hosted
     if (grant === 'authorization_code') {
       const code = body['code'];
       if (!code) throw new OAuthError('invalid_request', 'code is required.');
+      // A request missing a parameter is malformed: it leaves the code unspent, unlike a wrong value.
+      if (body['redirect_uri'] === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required with the authorization_code grant.');
       const taken = state.takeCode(code);
       if (!taken) throw new OAuthError('invalid_grant', 'The code is invalid or has expired.');
       const { grant: g, replayed } = taken;
