@@ -18,6 +18,9 @@ interface Operation {
   run(input: Input, ops: Operations): Promise<unknown> | unknown;
 }
 
+/** The members every Admin* operation on one user starts with. */
+const POOL_USER = { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true } } as const;
+
 const AUTH_FLOWS = ['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH'];
 const CHALLENGES = ['SMS_MFA', 'EMAIL_OTP', 'SOFTWARE_TOKEN_MFA', 'SELECT_MFA_TYPE', 'MFA_SETUP', 'PASSWORD_VERIFIER', 'CUSTOM_CHALLENGE', 'SELECT_CHALLENGE', 'DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER', 'ADMIN_NO_SRP_AUTH', 'NEW_PASSWORD_REQUIRED', 'SMS_OTP', 'PASSWORD', 'WEB_AUTHN', 'PASSWORD_SRP'];
 
@@ -35,6 +38,12 @@ class Operations {
     const client = this.service.directory.client(String(id));
     if (!client || (pool && client.pool !== pool)) throw new CognitoError('ResourceNotFoundException', `User pool client ${String(id)} does not exist.`);
     return client;
+  }
+
+  /** The pool and user an Admin* request names, or Cognito's not-found errors. */
+  poolUser(input: Input): { pool: UserPool; user: UserRecord } {
+    const pool = this.pool(input['UserPoolId']);
+    return { pool, user: this.service.requireUser(pool, input['Username'] as string) };
   }
 
   async user(token: unknown): Promise<{ pool: UserPool; user: UserRecord }> {
@@ -194,7 +203,7 @@ const OPERATIONS: Record<string, Operation> = {
   AdminCreateUser: {
     iam: true,
     input: {
-      UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true }, UserAttributes: { type: 'attributes' }, ValidationData: { type: 'attributes' },
+      ...POOL_USER, UserAttributes: { type: 'attributes' }, ValidationData: { type: 'attributes' },
       TemporaryPassword: { ...M.PASSWORD }, ForceAliasCreation: { type: 'boolean' }, MessageAction: { type: 'string', enum: ['RESEND', 'SUPPRESS'] },
       DesiredDeliveryMediums: { type: 'stringList' }, ClientMetadata: { type: 'map' },
     },
@@ -217,38 +226,32 @@ const OPERATIONS: Record<string, Operation> = {
   },
   AdminGetUser: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true } },
-    run: (i, o) => {
-      const user = o.service.requireUser(o.pool(i['UserPoolId']), i['Username'] as string);
-      return { ...userType(user, 'UserAttributes'), MFAOptions: undefined };
-    },
+    input: POOL_USER,
+    run: (i, o) => ({ ...userType(o.poolUser(i).user, 'UserAttributes'), MFAOptions: undefined }),
   },
   AdminDeleteUser: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true } },
+    input: POOL_USER,
     run: (i, o) => {
-      const pool = o.pool(i['UserPoolId']);
-      const user = o.service.requireUser(pool, i['Username'] as string);
+      const { pool, user } = o.poolUser(i);
       o.service.store.deleteUser(pool.id, user.sub);
       return {};
     },
   },
   AdminSetUserPassword: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true }, Password: { ...M.PASSWORD, required: true }, Permanent: { type: 'boolean' } },
+    input: { ...POOL_USER, Password: { ...M.PASSWORD, required: true }, Permanent: { type: 'boolean' } },
     run: async (i, o) => {
-      const pool = o.pool(i['UserPoolId']);
-      const user = o.service.requireUser(pool, i['Username'] as string);
+      const { pool, user } = o.poolUser(i);
       await o.service.setPassword(pool, user, i['Password'] as string, i['Permanent'] === true);
       return {};
     },
   },
   AdminDisableUser: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true } },
+    input: POOL_USER,
     run: (i, o) => {
-      const pool = o.pool(i['UserPoolId']);
-      const user = o.service.requireUser(pool, i['Username'] as string);
+      const { pool, user } = o.poolUser(i);
       o.service.store.updateUser({ ...user, enabled: false, updatedAt: o.service.clock.now() });
       o.service.globalSignOut(pool, user);
       return {};
@@ -256,27 +259,27 @@ const OPERATIONS: Record<string, Operation> = {
   },
   AdminEnableUser: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true } },
+    input: POOL_USER,
     run: (i, o) => {
-      const user = o.service.requireUser(o.pool(i['UserPoolId']), i['Username'] as string);
+      const { user } = o.poolUser(i);
       o.service.store.updateUser({ ...user, enabled: true, updatedAt: o.service.clock.now() });
       return {};
     },
   },
   AdminUserGlobalSignOut: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true } },
+    input: POOL_USER,
     run: (i, o) => {
-      const pool = o.pool(i['UserPoolId']);
-      o.service.globalSignOut(pool, o.service.requireUser(pool, i['Username'] as string));
+      const { pool, user } = o.poolUser(i);
+      o.service.globalSignOut(pool, user);
       return {};
     },
   },
   AdminConfirmSignUp: {
     iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, Username: { ...M.USERNAME, required: true }, ClientMetadata: { type: 'map' } },
+    input: { ...POOL_USER, ClientMetadata: { type: 'map' } },
     run: (i, o) => {
-      const user = o.service.requireUser(o.pool(i['UserPoolId']), i['Username'] as string);
+      const { user } = o.poolUser(i);
       if (user.status !== 'UNCONFIRMED') throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
       o.service.store.updateUser({ ...user, status: 'CONFIRMED', confirmationCodeHash: null, confirmationCodeExpiresAt: null, updatedAt: o.service.clock.now() });
       return {};
