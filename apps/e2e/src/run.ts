@@ -15,10 +15,12 @@ const USAGE = 'usage: e2e --stack <env> [--outputs FILE]';
 export async function main(args: string[]): Promise<number> {
   let stack = 'dev';
   let outputs = process.env['E2E_OUTPUTS_FILE'] || undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--stack' && args[i + 1]) stack = args[++i];
-    else if (a === '--outputs' && args[i + 1]) outputs = args[++i];
+  // Nx forwards `--outputs=FILE`; people type `--outputs FILE`: both forms are accepted.
+  const flags = args.flatMap((a) => (/^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  for (let i = 0; i < flags.length; i++) {
+    const a = flags[i];
+    if (a === '--stack' && flags[i + 1]) stack = flags[++i];
+    else if (a === '--outputs' && flags[i + 1]) outputs = flags[++i];
     else {
       console.error(`e2e: unknown or incomplete argument "${a}". ${USAGE}`);
       return 2;

@@ -13,11 +13,13 @@ export async function main(args: string[]): Promise<number> {
     let env: string | undefined;
     let autoApprove = false;
     let outFile: string | undefined;
-    for (let i = 0; i < rest.length; i++) {
-      const a = rest[i];
-      if (a === '--env') env = rest[++i];
+    // Nx forwards `--out=FILE`; people type `--out FILE`: both forms are accepted.
+    const flags = rest.flatMap((a) => (/^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+    for (let i = 0; i < flags.length; i++) {
+      const a = flags[i];
+      if (a === '--env') env = flags[++i];
       else if (a === '--auto-approve') autoApprove = true;
-      else if (a === '--out') outFile = rest[++i];
+      else if (a === '--out') outFile = flags[++i] ?? '';
       else throw new PreflightError(`unknown flag "${a}". ${USAGE}`);
     }
     if (!env || !/^[a-z][a-z0-9-]*$/.test(env)) throw new PreflightError(`--env needs an environment name such as dev. ${USAGE}`);
