@@ -130,6 +130,16 @@ describe('twin CLI', () => {
     }
   }, 60_000);
 
+  it('stops with one clear line when it cannot write the outputs file', async () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const file = join(dir, 'a-file', 'outputs.json');
+    const r = run(['--stack-file', stackFile, '--data-dir', join(dir, 'data'), '--outputs-file', file]);
+    expect(await r.exit).toBe(1);
+    // mkdir of a path that is a file: EEXIST.
+    expect(r.err()).toBe(`twin: cannot write the outputs file ${file} (EEXIST). Fix: pass an --outputs-file in a writable directory.\n`);
+    expect(r.err()).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it('synthesizes a stack that is not synthesized yet, and says so when that fails', async () => {
     const r = run(['--stack', 'no-such-env', '--data-dir', join(dir, 'data')]);
     expect(await r.exit).toBe(1);

@@ -162,11 +162,18 @@ export async function main(args: string[]): Promise<number> {
 
   if (opts.outputsFile) {
     const file = resolve(opts.outputsFile);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    // Sensitive outputs (temporary passwords, client secrets) are in it: readable by the owner only.
-    writeFileSync(tmp, `${JSON.stringify(twin.outputs(), null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, file);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      // Sensitive outputs (temporary passwords, client secrets) are in it: readable by the owner only.
+      writeFileSync(tmp, `${JSON.stringify(twin.outputs(), null, 2)}\n`, { mode: 0o600 });
+      renameSync(tmp, file);
+    } catch (err) {
+      await twin.close();
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      process.stderr.write(`twin: cannot write the outputs file ${file} (${code}). Fix: pass an --outputs-file in a writable directory.\n`);
+      return 1;
+    }
   }
   process.stdout.write(summary(twin, base, opts.stack, dataDir, opts.outputsFile ? resolve(opts.outputsFile) : undefined));
   return stopped;

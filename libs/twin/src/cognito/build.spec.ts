@@ -141,8 +141,10 @@ describe('refusing what AWS would refuse at apply time', () => {
     expect(await refusal(domain('Upper_Case'))).toMatch(/The domain name contains an invalid character/);
   });
 
-  it('http callback URLs for hosts other than localhost, and out-of-range token validity', async () => {
+  it('http callback or logout URLs for hosts other than localhost, fragments, and out-of-range token validity', async () => {
     expect(await refusal(client({ allowed_oauth_flows: ['code'], callback_urls: ['http://app.example.com/cb'] }))).toMatch(/InvalidParameterException: http:\/\/app\.example\.com\/cb cannot use the HTTP protocol\.$/);
+    expect(await refusal(client({ allowed_oauth_flows: ['code'], callback_urls: ['https://app.example.com/cb#done'] }))).toMatch(/InvalidParameterException: https:\/\/app\.example\.com\/cb#done cannot contain a fragment\.$/);
+    expect(await refusal(client({ allowed_oauth_flows: ['code'], callback_urls: [CALLBACK], logout_urls: ['http://example.com/bye'] }))).toMatch(/http:\/\/example\.com\/bye cannot use the HTTP protocol\.$/);
     expect(await refusal(client({ access_token_validity: 2, token_validity_units: { access_token: 'days' } }))).toMatch(/Invalid range for token validity\.$/);
   });
 
