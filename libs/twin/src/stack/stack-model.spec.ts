@@ -36,6 +36,10 @@ describe('StackModel', () => {
     expect(() => s.resolve('${aws_lambda_function.F.arn}', 'aws_x.y')).toThrow(/which is not in the stack/);
     expect(() => s.resolve('${join(",", var.a)}', 'aws_x.y')).toThrow(StackError);
     expect(() => s.resolve('${var.missing}', 'aws_x.y')).toThrow(/does not declare/);
+    // Names inherited from Object.prototype are not attributes or variables.
+    s.register('aws_cognito_user_pool.Pool', { id: 'p' });
+    expect(() => s.resolve('${aws_cognito_user_pool.Pool.constructor}', 'aws_x.y')).toThrow(/has no attribute "constructor"/);
+    expect(() => s.resolve('${var.toString}', 'aws_x.y', {})).toThrow(/does not declare/);
   });
 
   it('refuses documents that are not Terraform JSON', () => {

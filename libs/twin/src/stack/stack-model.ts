@@ -150,14 +150,14 @@ export class StackModel {
     const [, head, second, third, indexes] = m;
     let value: unknown;
     if (head === 'var') {
-      if (second in variables) value = variables[second];
+      if (Object.hasOwn(variables, second)) value = variables[second];
       else {
-        const decl = this.variables()[second];
+        const decl = Object.hasOwn(this.variables(), second) ? this.variables()[second] : undefined;
         if (!decl) throw new StackError(`${where}: references var.${second}, which the stack does not declare.`);
         if (decl.default === undefined) throw new StackError(`${where}: var.${second} has no value. Fix: pass it to the twin or give it a default.`);
         value = decl.default;
       }
-      if (third) value = isObject(value) ? value[third] : undefined;
+      if (third) value = isObject(value) && Object.hasOwn(value, third) ? value[third] : undefined;
     } else {
       const address = `${head}.${second}`;
       const attrs = this.attributes.get(address);
@@ -168,7 +168,7 @@ export class StackModel {
           : `${where}: references ${address}, which is not in the stack.`);
       }
       if (!third) throw new StackError(`${where}: reference \${${expr}} names no attribute.`);
-      if (!(third in attrs)) throw new StackError(`${where}: ${address} has no attribute "${third}" in the twin.`);
+      if (!Object.hasOwn(attrs, third)) throw new StackError(`${where}: ${address} has no attribute "${third}" in the twin.`);
       value = attrs[third];
     }
     for (const idx of indexes.match(/\d+/g) ?? []) {
