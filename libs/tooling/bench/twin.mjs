@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark: autocannon on loopback (50 connections, 10 s each) against a bare node:http hello server, a public
+// Benchmark: autocannon on loopback (50 connections, 10 s per run) against a bare node:http hello server, a public
 // twin route, and a protected twin route with a valid ID token, authorizer cache on and off. The servers run in
 // child processes; autocannon runs here. Prints requests/s, p50/p99 latency, errors, ratios to bare node, and the
 // twin's RSS before and after. Targets: protected >= 0.5 x bare node req/s, p99 <= 20 ms, no errors, RSS after
@@ -13,6 +13,7 @@ import { workspaceRoot } from '../bin/bundle.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 function startChild(args) {
   const child = spawn(process.execPath, args, { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -56,25 +57,38 @@ try {
     await new Promise((resolve, reject) => autocannon({ url, connections: 10, duration: 2, headers: h }, (e) => (e ? reject(e) : resolve())));
   }
   const rssBefore = { on: rssMB(cached.child.pid), off: rssMB(uncached.child.pid) };
-  const rows = [
-    ['bare node:http', summary(await run(`http://127.0.0.1:${b.port}/`))],
-    ['twin public route', summary(await run(`${on.invokeUrl}${on.routes.public}`))],
-    ['twin protected, cache on', summary(await run(`${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }))],
-    ['twin protected, cache off', summary(await run(`${off.invokeUrl}${off.routes.protected}`, { authorization: off.idToken }))],
+  // The machine's speed drifts from minute to minute: the four targets run in turn, ROUNDS times, so each ratio
+  // compares runs made under the same conditions.
+  const targets = [
+    ['bare node:http', `http://127.0.0.1:${b.port}/`, {}],
+    ['twin public route', `${on.invokeUrl}${on.routes.public}`, {}],
+    ['twin protected, cache on', `${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }],
+    ['twin protected, cache off', `${off.invokeUrl}${off.routes.protected}`, { authorization: off.idToken }],
   ];
+  const samples = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, url, headers]] of targets.entries()) samples[i].push(summary(await run(url, headers)));
+  }
   const rssAfter = { on: rssMB(cached.child.pid), off: rssMB(uncached.child.pid) };
-  // The machine's speed drifts between runs: bare node is measured again last, and ratios use the mean of both.
-  rows.push(['bare node:http (again)', summary(await run(`http://127.0.0.1:${b.port}/`))]);
-  const base = Math.round((rows[0][1].rps + rows[4][1].rps) / 2);
-  console.log(`twin benchmark: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, loopback, servers in child processes`);
-  console.log(`${'target'.padEnd(28)}${'req/s'.padStart(9)}${'x bare'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}`);
-  for (const [name, r] of rows) console.log(`${name.padEnd(28)}${String(r.rps).padStart(9)}${(r.rps / base).toFixed(2).padStart(8)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.errors).padStart(8)}`);
-  console.log(`bare node reference (mean of both runs): ${base} req/s`);
+  const mean = (xs) => Math.round(xs.reduce((a, x) => a + x, 0) / xs.length);
+  const rows = targets.map(([name], i) => [name, {
+    rps: mean(samples[i].map((r) => r.rps)),
+    p50: Math.max(...samples[i].map((r) => r.p50)),
+    p99: Math.max(...samples[i].map((r) => r.p99)),
+    errors: samples[i].reduce((a, r) => a + r.errors, 0),
+    ratios: samples[i].map((r, k) => r.rps / samples[0][k].rps),
+  }]);
+  const base = rows[0][1].rps;
+  console.log(`twin benchmark: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} interleaved rounds, loopback, servers in child processes`);
+  console.log(`${'target'.padEnd(28)}${'req/s'.padStart(9)}${'x bare'.padStart(8)}${'per round'.padStart(16)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}`);
+  for (const [name, r] of rows) {
+    console.log(`${name.padEnd(28)}${String(r.rps).padStart(9)}${(r.rps / base).toFixed(2).padStart(8)}${r.ratios.map((x) => x.toFixed(2)).join(' ').padStart(16)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.errors).padStart(8)}`);
+  }
   console.log(`twin RSS (cache on): ${rssBefore.on} MB before, ${rssAfter.on} MB after; (cache off): ${rssBefore.off} MB before, ${rssAfter.off} MB after`);
   const checks = [
     ['protected (cache on) >= 0.5 x bare', rows[2][1].rps >= 0.5 * base],
     ['protected (cache off) >= 0.5 x bare', rows[3][1].rps >= 0.5 * base],
-    ['p99 <= 20 ms on every twin route', rows.slice(1, 4).every(([, r]) => r.p99 <= 20)],
+    ['p99 <= 20 ms on every twin route', rows.slice(1).every(([, r]) => r.p99 <= 20)],
     ['no errors', rows.every(([, r]) => r.errors === 0)],
     ['RSS after within 20 % of before', Math.abs(rssAfter.on - rssBefore.on) <= 0.2 * rssBefore.on && Math.abs(rssAfter.off - rssBefore.off) <= 0.2 * rssBefore.off],
   ];

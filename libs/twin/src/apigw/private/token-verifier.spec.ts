@@ -56,6 +56,25 @@ describe('TokenVerifier (design.md §6 items 1-16)', () => {
     expect(access).toMatchObject({ ok: true, tokenUse: 'access' });
   });
 
+  describe('remembered signatures', () => {
+    it('re-checks expiry on every request even when the signature was verified before', async () => {
+      const token = await pool.idToken(clock);
+      expect(await verifier.verify(token)).toMatchObject({ ok: true });
+      clock.advance(2 * 3600 * 1000);
+      expect(await verifier.verify(token)).toMatchObject({ ok: false, expired: true });
+    });
+
+    it('never lets a remembered token vouch for another signature or payload', async () => {
+      const token = await pool.idToken(clock);
+      expect(await verifier.verify(token)).toMatchObject({ ok: true });
+      const [h, p, sig] = token.split('.');
+      const flipped = `${h}.${p}.${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+      expect(refused(await verifier.verify(flipped))).toBe('bad signature');
+      const forged = `${h}.${b64(JSON.stringify({ ...payloadOf(token), email: 'admin@example.com' }))}.${sig}`;
+      expect(refused(await verifier.verify(forged))).toBe('bad signature');
+    });
+  });
+
   describe('1. alg none', () => {
     it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg %s with and without a signature', async (alg) => {
       const good = await pool.idToken(clock);

@@ -73,12 +73,21 @@ const MIN_MODULUS_BITS = 2048;
  * Keys come only from the pools (`TwinPoolView.jwks()`, imported once with jose, RSA of 2048 bits or more), never
  * from the network.
  */
+/** How many verified signatures `TokenVerifier` remembers (oldest forgotten first). */
+const VERIFIED_SIGNATURES_MAX = 10_000;
+
 export class TokenVerifier {
   private keys = new Map<string, KeyEntry>();
   private loaded: Promise<void> | undefined;
   private lastLoad = Number.NEGATIVE_INFINITY;
   private readonly skewMs: number;
   private readonly refreshMs: number;
+  /**
+   * Tokens whose RS256 signature already verified, with the key that verified it. The result for the same bytes
+   * and key never changes, so a repeated token skips only the RSA operation; every claim check (iss, exp, iat,
+   * token_use) still runs on every request, as API Gateway's authorizer does with its result cache off.
+   */
+  private readonly verifiedSignatures = new Map<string, KeyEntry>();
 
   constructor(
     private readonly pools: () => readonly TwinPoolView[],
@@ -115,16 +124,20 @@ export class TokenVerifier {
     // RS256 over the first two segments as sent. jose imported and checked the key; the check itself goes straight
     // to OpenSSL: WebCrypto's asynchronous verify (what jose's compactVerify uses) costs about 1.7x the CPU per
     // token and a thread-pool round trip, which the authorizer pays on every request when its cache is off.
-    const dot = token.lastIndexOf('.');
-    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-    if (signature.length !== entry.modulusBytes) return reject('bad signature');
-    let valid = false;
-    try {
-      valid = verifySignature('sha256', Buffer.from(token.slice(0, dot)), entry.key, signature);
-    } catch {
-      valid = false;
+    if (this.verifiedSignatures.get(token) !== entry) {
+      const dot = token.lastIndexOf('.');
+      const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+      if (signature.length !== entry.modulusBytes) return reject('bad signature');
+      let valid = false;
+      try {
+        valid = verifySignature('sha256', Buffer.from(token.slice(0, dot)), entry.key, signature);
+      } catch {
+        valid = false;
+      }
+      if (!valid) return reject('bad signature');
+      if (this.verifiedSignatures.size >= VERIFIED_SIGNATURES_MAX) this.verifiedSignatures.delete(this.verifiedSignatures.keys().next().value as string);
+      this.verifiedSignatures.set(token, entry);
     }
-    if (!valid) return reject('bad signature');
 
     const claims = decodeObject(payloadB64);
     if (typeof claims === 'string') return reject(`payload ${claims}`);
