@@ -114,12 +114,14 @@ function derive(password: string, salt: Buffer, { N, r, p }: ScryptParams): Prom
  * and a wrong password take the same time.
  */
 export class DummyHash {
-  private hash?: Promise<string>;
+  // Made at once, not on first use: a lazy hash would make the first unknown-user sign-in cost two scrypt runs.
+  private readonly hash: Promise<string>;
 
-  constructor(private readonly params: ScryptParams) {}
+  constructor(params: ScryptParams) {
+    this.hash = hashPassword(randomBytes(18).toString('base64url'), params);
+  }
 
   async verify(password: string): Promise<false> {
-    this.hash ??= hashPassword(randomBytes(18).toString('base64url'), this.params);
     await verifyPassword(password, await this.hash);
     return false;
   }
