@@ -1,32 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { decodeJwt } from 'jose';
+import { synthDevStack } from '../demo/test-kit.fixture';
 import { formOf, MiniBrowser } from '../hosted-ui/browser.fixture';
 import { RunningTwin, startTwin } from './test-kit.fixture';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);
 
-const ROOT = resolve(__dirname, '../../../..');
-
-/** The real dev stack, synthesized into a scratch directory (cdktf.out is left alone). */
-function synthDev(): Record<string, unknown> {
-  const out = mkdtempSync(join(tmpdir(), 'twin-dev-synth-'));
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'libs/tooling/bin/synth.mjs'), 'dev', '--outdir', out], { cwd: ROOT, stdio: 'pipe' });
-    return JSON.parse(readFileSync(join(out, 'stacks/dev/cdk.tf.json'), 'utf8')) as Record<string, unknown>;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
 let t: RunningTwin;
 
 beforeAll(async () => {
-  t = await startTwin({ json: synthDev() });
+  t = await startTwin({ json: synthDevStack() });
 }, 90_000);
 afterAll(() => t?.close());
 
