@@ -1,4 +1,5 @@
 import type { TwinClock, TwinPoolView } from '../../contracts';
+import { then, type Maybe } from './maybe';
 import { TokenVerifier, type TokenVerifierOptions, type VerifiedToken } from './token-verifier';
 
 /** An `aws_api_gateway_authorizer` of type COGNITO_USER_POOLS, as the twin enforces it. */
@@ -47,29 +48,27 @@ export class CognitoAuthorizer {
     this.verifier = new TokenVerifier(config.pools, clock, options);
   }
 
-  async authorize(headerValue: string | undefined, scopes: readonly string[]): Promise<AuthorizeResult> {
+  authorize(headerValue: string | undefined, scopes: readonly string[]): Maybe<AuthorizeResult> {
     if (headerValue === undefined || headerValue.trim() === '') return unauthorized('no identity header');
     if (this.config.validation && !this.config.validation.test(headerValue)) return unauthorized('identity_validation_expression did not match');
     // AWS's REST documentation is silent on the prefix; a raw token and "Bearer <token>" both work there.
     const token = headerValue.replace(BEARER, '').trim();
 
     const now = this.clock.now();
-    let entry = this.config.ttlSeconds > 0 ? this.cache.get(token) : undefined;
-    let cached = true;
-    if (entry && entry.until <= now) {
-      this.cache.delete(token);
-      entry = undefined;
-    }
-    if (!entry) {
-      cached = false;
-      const result = await this.verifier.verify(token);
+    const entry = this.config.ttlSeconds > 0 ? this.cache.get(token) : undefined;
+    if (entry && entry.until > now) return this.applyScopes(entry, scopes, true);
+    if (entry) this.cache.delete(token);
+    return then(this.verifier.verify(token), (result): AuthorizeResult => {
       if (!result.ok) {
         return { ok: false, message: result.expired ? 'The incoming token has expired' : 'Unauthorized', reason: result.reason, tooLarge: result.tooLarge };
       }
-      entry = { token: result, claims: claimsAsStrings(result.claims), until: Math.min(now + this.config.ttlSeconds * 1000, result.expiresAt) };
-      if (this.config.ttlSeconds > 0) this.remember(token, entry);
-    }
+      const fresh = { token: result, claims: claimsAsStrings(result.claims), until: Math.min(now + this.config.ttlSeconds * 1000, result.expiresAt) };
+      if (this.config.ttlSeconds > 0) this.remember(token, fresh);
+      return this.applyScopes(fresh, scopes, false);
+    });
+  }
 
+  private applyScopes(entry: CacheEntry, scopes: readonly string[], cached: boolean): AuthorizeResult {
     if (scopes.length === 0) {
       if (entry.token.tokenUse !== 'id') return unauthorized('the method has no scopes, so only an ID token passes');
     } else {

@@ -5,6 +5,7 @@ import { runAwsProxy, runHttpProxy, runMock, type IntegrationRequest, type Integ
 import type { GatewayModel, MethodModel, ResourceModel, RestApiModel, StageModel } from './model';
 import { gatewayResponse, type GatewayReply, type GatewayResponseType } from './responses';
 import { matchResource, methodFor, pathSegments } from './router';
+import { then, type Maybe } from './maybe';
 import { renderTemplate } from './template';
 
 /** The request as the gateway sees it, independent of the HTTP framework. */
@@ -51,7 +52,7 @@ export class GatewayRuntime {
     private readonly options: RuntimeOptions,
   ) {}
 
-  async handle(req: GatewayRequest): Promise<GatewayReply> {
+  handle(req: GatewayRequest): Maybe<GatewayReply> {
     const started = performance.now();
     const now = this.ctx.clock.now();
     const requestId = randomUUID();
@@ -78,20 +79,26 @@ export class GatewayRuntime {
     // randomUUID draws from a cached entropy pool; a fresh randomBytes call per request costs more than the request.
     if (target.stage?.xray) context['xrayTraceId'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
     const log: Record<string, unknown> = {};
-    let reply: GatewayReply;
-    try {
-      reply = await this.pipeline(req, target, rawQuery, context, log);
-    } catch (err) {
+    const failed = (err: unknown): GatewayReply => {
       log['failure'] = (err as Error)?.message;
-      reply = this.fail(target.api, 'API_CONFIGURATION_ERROR', req, context);
+      return this.fail(target.api, 'API_CONFIGURATION_ERROR', req, context);
+    };
+    const finish = (reply: GatewayReply): GatewayReply => {
+      if (context['xrayTraceId']) reply.headers['X-Amzn-Trace-Id'] = String(context['xrayTraceId']);
+      if (target.stage?.accessLogFormat) this.writeAccessLog(target.stage.accessLogFormat, context, reply, started, log);
+      const diagnostic = log['failure'] ?? log['integrationError'];
+      return diagnostic === undefined ? reply : { ...reply, diagnostic: String(diagnostic) };
+    };
+    let reply: Maybe<GatewayReply>;
+    try {
+      reply = this.pipeline(req, target, rawQuery, context, log);
+    } catch (err) {
+      reply = failed(err);
     }
-    if (context['xrayTraceId']) reply.headers['X-Amzn-Trace-Id'] = String(context['xrayTraceId']);
-    if (target.stage?.accessLogFormat) this.writeAccessLog(target.stage.accessLogFormat, context, reply, started, log);
-    const diagnostic = log['failure'] ?? log['integrationError'];
-    return diagnostic === undefined ? reply : { ...reply, diagnostic: String(diagnostic) };
+    return reply instanceof Promise ? reply.then(finish, (err: unknown) => finish(failed(err))) : finish(reply);
   }
 
-  private async pipeline(req: GatewayRequest, target: Target, rawQuery: string, context: Record<string, unknown>, log: Record<string, unknown>): Promise<GatewayReply> {
+  private pipeline(req: GatewayRequest, target: Target, rawQuery: string, context: Record<string, unknown>, log: Record<string, unknown>): Maybe<GatewayReply> {
     if (headerBytes(req.rawHeaders) > MAX_HEADER_BYTES) {
       return this.fail(target.api, 'REQUEST_TOO_LARGE', req, context, { status: 431, message: 'Request Header Fields Too Large' });
     }
@@ -108,9 +115,24 @@ export class GatewayRuntime {
       return this.fail(api, 'THROTTLED', req, context, {}, match.params);
     }
 
-    const denied = await this.authorize(method, req, context, log);
-    if (denied) return this.fail(api, denied.type, req, context, denied.override, match.params);
+    return then(this.authorize(method, req, context, log), (denied) => {
+      if (denied) return this.fail(api, denied.type, req, context, denied.override, match.params);
+      return this.integrateAndRespond(req, api, stage, resource, method, rest, rawQuery, match.params, context, log);
+    });
+  }
 
+  private integrateAndRespond(
+    req: GatewayRequest,
+    api: RestApiModel,
+    stage: StageModel,
+    resource: ResourceModel,
+    method: MethodModel,
+    rest: string,
+    rawQuery: string,
+    params: Readonly<Record<string, string>>,
+    context: Record<string, unknown>,
+    log: Record<string, unknown>,
+  ): Maybe<GatewayReply> {
     const query: Record<string, string> = {};
     const multiQuery: Record<string, string[]> = {};
     for (const [k, v] of new URLSearchParams(rawQuery)) {
@@ -125,31 +147,32 @@ export class GatewayRuntime {
       multiQuery,
       headers: req.headers,
       body: req.body,
-      pathParams: match.params,
+      pathParams: params,
       stageVariables: stage.variables,
       context,
     };
     const integrationStart = performance.now();
-    const result = await this.integrate(method, resource, integrationRequest);
-    context['integrationLatency'] = Math.round(performance.now() - integrationStart);
-    context['integration'] = { latency: context['integrationLatency'], status: result.kind === 'response' ? result.integrationStatus : undefined, error: result.kind === 'error' ? result.detail : undefined };
-    if (result.kind === 'error') {
-      log['integrationError'] = result.detail;
-      return this.fail(api, result.type, req, context, result.message ? { message: result.message } : {}, match.params);
-    }
-    context['integrationStatus'] = result.integrationStatus;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(result.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    headers['x-amzn-RequestId'] = String(context['requestId']);
-    return { statusCode: result.statusCode, headers, body: result.body };
+    return then(this.integrate(method, resource, integrationRequest), (result) => {
+      context['integrationLatency'] = Math.round(performance.now() - integrationStart);
+      context['integration'] = { latency: context['integrationLatency'], status: result.kind === 'response' ? result.integrationStatus : undefined, error: result.kind === 'error' ? result.detail : undefined };
+      if (result.kind === 'error') {
+        log['integrationError'] = result.detail;
+        return this.fail(api, result.type, req, context, result.message ? { message: result.message } : {}, params);
+      }
+      context['integrationStatus'] = result.integrationStatus;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(result.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      headers['x-amzn-RequestId'] = String(context['requestId']);
+      return { statusCode: result.statusCode, headers, body: result.body };
+    });
   }
 
-  private async authorize(
+  private authorize(
     method: MethodModel,
     req: GatewayRequest,
     context: Record<string, unknown>,
     log: Record<string, unknown>,
-  ): Promise<{ type: GatewayResponseType; override?: { status?: number; message?: string } } | undefined> {
+  ): Maybe<{ type: GatewayResponseType; override?: { status?: number; message?: string } } | undefined> {
     if (method.authorization === 'NONE') {
       return method.apiKeyRequired ? { type: 'INVALID_API_KEY' } : undefined;
     }
@@ -158,18 +181,19 @@ export class GatewayRuntime {
     const raw = req.headers[method.authorizer.config.header];
     const value = Array.isArray(raw) ? raw[0] : raw;
     const started = performance.now();
-    const result = await method.authorizer.authorize(value, method.scopes);
-    context['authorizer'] = { latency: Math.round(performance.now() - started), ...(result.ok ? { claims: result.claims } : { error: result.message }) };
-    if (!result.ok) {
-      log['authorizer'] = result.reason;
-      if (result.tooLarge) return { type: 'REQUEST_TOO_LARGE' };
-      return { type: 'UNAUTHORIZED', override: { message: result.message } };
-    }
-    if (method.apiKeyRequired) return { type: 'INVALID_API_KEY' };
-    return undefined;
+    return then(method.authorizer.authorize(value, method.scopes), (result) => {
+      context['authorizer'] = { latency: Math.round(performance.now() - started), ...(result.ok ? { claims: result.claims } : { error: result.message }) };
+      if (!result.ok) {
+        log['authorizer'] = result.reason;
+        if (result.tooLarge) return { type: 'REQUEST_TOO_LARGE' as const };
+        return { type: 'UNAUTHORIZED' as const, override: { message: result.message } };
+      }
+      if (method.apiKeyRequired) return { type: 'INVALID_API_KEY' as const };
+      return undefined;
+    });
   }
 
-  private integrate(method: MethodModel, resource: ResourceModel, req: IntegrationRequest): Promise<IntegrationResult> | IntegrationResult {
+  private integrate(method: MethodModel, resource: ResourceModel, req: IntegrationRequest): Maybe<IntegrationResult> {
     const integration = method.integration;
     if (!integration) return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${method.address} has no integration` };
     switch (integration.type) {
