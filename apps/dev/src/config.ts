@@ -2,7 +2,8 @@ import type { EnvironmentConfig } from '@secure-api/environment';
 
 /**
  * dev: the console walk-through as code. The implicit grant is on beside code + PKCE (the walk-through used it),
- * MFA is off, and the callback is the local twin's demo page, so `npm start` works without AWS.
+ * MFA is off, and the callback is the local twin's demo page, so `npm start` works without AWS. State lives in the
+ * bucket of apps/bootstrap, like prod's, so CI deploys keep it.
  */
 export const config: EnvironmentConfig = {
   name: 'dev',
@@ -19,5 +20,6 @@ export const config: EnvironmentConfig = {
   deletionProtection: false,
   passwordMinLength: 12,
   logRetentionDays: 30,
+  backend: { bucket: 'secure-api-terraform-state', keyPrefix: 'secure-api' },
   tags: { owner: 'platform-team' },
 };

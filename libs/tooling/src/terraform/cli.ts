@@ -2,13 +2,17 @@ import { resolve } from 'node:path';
 import { PreflightError } from './preflight';
 import { runTerraformTarget, type TerraformCommand } from './run';
 
-const USAGE = 'usage: terraform <plan|deploy|destroy|output> --env <name> [--auto-approve] [--out FILE]';
+const USAGE = 'usage: node libs/tooling/bin/run.mjs libs/tooling/src/terraform/cli.ts <plan|deploy|destroy|output> --env <name> [--auto-approve] [--out FILE] (or nx run <env>:<target>)';
 const COMMANDS: readonly TerraformCommand[] = ['plan', 'deploy', 'destroy', 'output'];
 
 /** Entry of the plan/deploy/destroy/output targets. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   try {
     const [command, ...rest] = args;
+    if (command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return 0;
+    }
     if (!COMMANDS.includes(command as TerraformCommand)) throw new PreflightError(`unknown command "${command ?? ''}". ${USAGE}`);
     let env: string | undefined;
     let autoApprove = false;

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkAwsCredentials, checkTerraform, explainInitFailure, PreflightError } from './preflight';
 
@@ -31,7 +31,13 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
   const log = opts.log ?? ((l: string) => console.log(l));
   const dir = join(opts.root, 'cdktf.out', 'stacks', opts.env);
   if (!existsSync(join(dir, 'cdk.tf.json'))) {
-    throw new PreflightError(`stack "${opts.env}" is not synthesized (${dir}/cdk.tf.json missing): run \`nx run ${opts.env}:synth\` first.`);
+    const known = existsSync(join(opts.root, 'apps', opts.env, 'src', 'main.ts'));
+    throw new PreflightError(known
+      ? `stack "${opts.env}" is not synthesized (${dir}/cdk.tf.json missing): run \`nx run ${opts.env}:synth\` first.`
+      : `unknown environment "${opts.env}": there is no apps/${opts.env}/src/main.ts. Use an environment app's name, such as dev.`);
+  }
+  if (opts.command !== 'output' && (env['CI'] || env['GITHUB_ACTIONS']) && usesLocalBackend(join(dir, 'cdk.tf.json'))) {
+    throw new PreflightError(`stack "${opts.env}" keeps its state in a local file, which a CI runner throws away: set \`backend\` in apps/${opts.env}/src/config.ts (the bucket of apps/bootstrap) before planning or deploying from CI.`);
   }
   const version = checkTerraform(env);
   const credentials = checkAwsCredentials(env);
@@ -87,5 +93,15 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
       log(`outputs written: ${file}`);
       return 0;
     }
+  }
+}
+
+/** Whether a synthesized stack uses the local backend (state in a file next to it), or no backend at all. */
+function usesLocalBackend(file: string): boolean {
+  try {
+    const backend = (JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { backend?: Record<string, unknown> } }).terraform?.backend;
+    return !backend || 'local' in backend;
+  } catch {
+    return false;
   }
 }

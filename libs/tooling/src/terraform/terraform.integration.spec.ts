@@ -88,9 +88,19 @@ describe('terraform targets (stub terraform on PATH)', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).api_invoke_url.value).toBe('https://x');
   });
 
-  it('stops at once, with one line, when the stack is not synthesized', () => {
+  it('stops at once, with one line, when the stack is not synthesized or the environment is unknown', () => {
+    mkdirSync(join(root, 'apps/prod/src'), { recursive: true });
+    writeFileSync(join(root, 'apps/prod/src/main.ts'), '');
     expect(() => run('plan', { env: 'prod' })).toThrow(/stack "prod" is not synthesized .* run `nx run prod:synth` first/);
+    expect(() => run('plan', { env: 'nope' })).toThrow(/unknown environment "nope": there is no apps\/nope\/src\/main.ts/);
     expect(calls()).toEqual([]);
+  });
+
+  it('refuses to plan or deploy a local-state stack in CI, where the state file would be lost', () => {
+    expect(() => run('plan', { env_: { ...env, CI: 'true' } })).toThrow(/keeps its state in a local file, which a CI runner throws away/);
+    expect(() => run('deploy', { env_: { ...env, GITHUB_ACTIONS: 'true' }, autoApprove: true })).toThrow(/local file/);
+    writeFileSync(join(root, 'cdktf.out/stacks/dev/cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3: { bucket: 'b', key: 'k' } } } }));
+    expect(run('plan', { env_: { ...env, CI: 'true' } })).toBe(0);
   });
 
   it('stops at once when terraform is missing, too old, or credentials are missing', () => {

@@ -39,7 +39,7 @@ describe('tokens as Cognito issues them', () => {
     }
   });
 
-  it('puts the claims of design §4 in the ID token', () => {
+  it('puts the claims Cognito documents for ID tokens in the ID token', () => {
     const c = decodeJwt(String(tokens.IdToken));
     expect(Object.keys(c).sort()).toEqual(['aud', 'auth_time', 'cognito:username', 'email', 'email_verified', 'event_id', 'exp', 'iat', 'iss', 'jti', 'origin_jti', 'sub', 'token_use'].sort());
     expect(c).toMatchObject({ aud: id.web, email: 'claims@example.com', email_verified: true, token_use: 'id', iss: `${t.base}/${id.pool}` });
@@ -47,7 +47,7 @@ describe('tokens as Cognito issues them', () => {
     expect(c.exp).toBe(Number(c.iat) + 3600);
   });
 
-  it('puts the claims of design §4 in the access token, with no aud', () => {
+  it('puts the claims Cognito documents for access tokens in the access token, with no aud', () => {
     const c = decodeJwt(String(tokens.AccessToken));
     expect(Object.keys(c).sort()).toEqual(['auth_time', 'client_id', 'event_id', 'exp', 'iat', 'iss', 'jti', 'origin_jti', 'scope', 'sub', 'token_use', 'username', 'version'].sort());
     expect(c).toMatchObject({ client_id: id.web, token_use: 'access', scope: 'aws.cognito.signin.user.admin', version: 2, iss: `${t.base}/${id.pool}` });

@@ -137,7 +137,7 @@ describe('the demo page in headless Chromium', () => {
     t = await startTwin(withLocalPort(devJson, door.port));
     target = t.base;
     temporaryPassword = String(t.twin.stackUsers.find((u) => u.username === 'demo@example.com')?.temporaryPassword);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 60_000);
 
   afterAll(async () => {

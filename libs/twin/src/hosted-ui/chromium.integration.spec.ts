@@ -28,7 +28,7 @@ beforeAll(async () => {
   const clients = (json['resource'] as Record<string, Record<string, Record<string, unknown>>>)['aws_cognito_user_pool_client'];
   clients['Web'] = { ...clients['Web'], callback_urls: [CALLBACK] };
   t = await startTwin({ json });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -261,7 +261,7 @@ describe('implicit grant', () => {
   });
 });
 
-describe('authorize bad input (design §6, 17-19, 21)', () => {
+describe('authorize bad input (redirect_uri, client_id, response_type, PKCE)', () => {
   const mismatches = [
     'http://localhost:3000/callback/', 'http://localhost:3000/Callback', 'http://localhost:3001/callback', 'http://127.0.0.1:3000/callback',
     'https://localhost:3000/callback', 'http://localhost:3000/callback?x=1', 'http://localhost:3000/callback#x', 'http://localhost:3000/other',
@@ -316,7 +316,7 @@ describe('authorize bad input (design §6, 17-19, 21)', () => {
   });
 });
 
-describe('token endpoint bad input (design §6, 18, 20, 21)', () => {
+describe('token endpoint bad input (client, code reuse and age, PKCE)', () => {
   async function code(extra: Record<string, string> = {}, clientId = id.web): Promise<{ code: string; verifier: string }> {
     const email = await user();
     const { verifier, challenge } = pkce();

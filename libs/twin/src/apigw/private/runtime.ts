@@ -28,7 +28,7 @@ export interface RuntimeOptions {
   readonly throttling: boolean;
 }
 
-/** API Gateway's limit on the request line and headers together (design.md §7). */
+/** API Gateway's limit on the request line and headers together (10,240 bytes, API Gateway quotas). */
 export const MAX_HEADER_BYTES = 10_240;
 
 interface Target {

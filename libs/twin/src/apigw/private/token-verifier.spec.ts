@@ -23,7 +23,7 @@ function refused(result: VerifyResult): string {
   return result.ok ? '' : result.reason;
 }
 
-describe('TokenVerifier (design.md §6 items 1-16)', () => {
+describe('TokenVerifier: the bad-token catalogue, items 1-16', () => {
   let clock: TestClock;
   let pool: FakePool;
   let other: FakePool;

@@ -45,7 +45,7 @@ export interface TokenVerifierOptions {
   readonly keyRefreshIntervalMs?: number;
 }
 
-/** Largest token we look at, in bytes (design.md §6 item 16). */
+/** Largest token we look at, in bytes: larger ones are refused before any cryptography. */
 export const MAX_TOKEN_BYTES = 16 * 1024;
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -67,7 +67,7 @@ const MIN_MODULUS_BITS = 2048;
 
 /**
  * Verifies Cognito user-pool tokens the way API Gateway's COGNITO_USER_POOLS authorizer does, with the checks that
- * neither jose nor aws-jwt-verify makes alone (design.md §6 items 1-16): a strict parse of header and payload
+ * neither jose nor aws-jwt-verify makes alone (missing exp, future iat, duplicate claims, unknown crit, oversize tokens): a strict parse of header and payload
  * (duplicate member names, non-objects, bad base64url, non-UTF-8), `alg` exactly RS256, no `crit`, no embedded or
  * remote keys, a string `kid` known to one of the pools, and only after the signature holds: typed claims, `iss`
  * exactly the issuing pool's, a finite `exp` after now, no `iat`/`nbf` beyond the skew, `token_use` id or access.
