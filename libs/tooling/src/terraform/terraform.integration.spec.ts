@@ -124,7 +124,7 @@ describe('terraform targets (stub terraform on PATH)', () => {
     });
     expect(res.stderr.trim().split('\n')).toEqual(['error: terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or put it on PATH.']);
     expect(res.status).toBe(2);
-    const ok = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], { cwd: root, env: { ...process.env, ...env, NX_WORKSPACE_ROOT: root }, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], { cwd: root, env: { ...process.env, ...env, CI: '', GITHUB_ACTIONS: '', NX_WORKSPACE_ROOT: root }, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(calls().map((c) => c[0])).toEqual(['version', 'init', 'plan', 'show', 'show']);
     const bad = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
