@@ -183,9 +183,11 @@ function send(reply: FastifyReply, answer: GatewayReply): void {
  */
 function write(res: ServerResponse, answer: GatewayReply): void {
   const body = answer.body;
-  res.statusCode = answer.statusCode;
-  for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
-  res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  // A flat [name, value, ...] list goes to the head as is, without one header map update per name.
+  const head: string[] = [];
+  for (const name in answer.headers) head.push(name, answer.headers[name]);
+  head.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length));
+  res.writeHead(answer.statusCode, head);
   // Node joins head and body into one write only for a string body; latin1 carries a Buffer's bytes unchanged.
   if (typeof body === 'string') res.end(body, 'utf8');
   else res.end(body.toString('latin1'), 'latin1');

@@ -77,7 +77,7 @@ export class GatewayRuntime {
       identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] },
     };
     // randomUUID draws from a cached entropy pool; a fresh randomBytes call per request costs more than the request.
-    if (target.stage?.xray) context['xrayTraceId'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    if (target.stage?.xray) context['xrayTraceId'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${traceHex()}`;
     const log: Record<string, unknown> = {};
     const failed = (err: unknown): GatewayReply => {
       log['failure'] = (err as Error)?.message;
@@ -264,7 +264,26 @@ function headerBytes(raw: readonly string[]): number {
 }
 
 /** `$context.requestTime` in CLF: `26/Nov/2026:09:05:25 +0000`. */
+/** 24 hex digits of a random UUID, as the last part of an X-Ray trace id (sliced, without a regex). */
+function traceHex(): string {
+  const u = randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24, 28);
+}
+
+let clfSecond = -1;
+let clfText = '';
+
+/** Common Log Format time of `ms`; requests within one second share the text. */
 function clfTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== clfSecond) {
+    clfSecond = second;
+    clfText = formatClf(ms);
+  }
+  return clfText;
+}
+
+function formatClf(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
