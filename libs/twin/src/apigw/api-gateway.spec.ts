@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { TwinContext } from '../contracts';
 import { buildApiGateway, type ApiGatewayOptions, type ApiGatewayTwin } from './api-gateway';
 import { fixtureContext, type FakePool, type FixtureOptions, type TestClock } from './test-kit.fixture';
@@ -321,6 +321,18 @@ describe('API Gateway twin over HTTP', () => {
         await bad.app.close();
       }
     });
+    it('answers 502 for a handler result with a header HTTP cannot carry, and keeps serving', async () => {
+      const bad = await start({}, { lambdaHandlers: { 'fixture-fn': () => ({ statusCode: 200, headers: { 'x-note': 'line\nbreak' }, body: '{}' }) } });
+      try {
+        const token = await bad.pool.idToken(bad.clock);
+        const r = await call(bad.url('/lambda'), auth(token));
+        expect(r.status).toBe(502);
+        expect(r.json).toEqual({ message: 'Internal server error' });
+        expect((await call(bad.url('/public'))).status).toBe(200);
+      } finally {
+        await bad.app.close();
+      }
+    });
   });
 
   describe('access log', () => {
@@ -387,10 +399,125 @@ describe('gateway responses declared in the stack', () => {
     expect(r.headers.get('access-control-allow-origin')).toBe('https://app.example');
   });
 
+  it('answers 500 when a declared response header cannot travel over HTTP, and keeps serving', async () => {
+    const bad = await start({ gatewayResponses: { UNAUTHORIZED: { response_parameters: { 'gatewayresponse.header.X-Note': "'checked \u2713'" } } } });
+    try {
+      const r = await call(bad.url('/scoped'));
+      expect(r.status).toBe(500);
+      expect(r.json).toEqual({ message: 'Internal server error' });
+      expect(r.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
+      expect((await call(bad.url('/public'))).status).toBe(200);
+    } finally {
+      await bad.app.close();
+    }
+  });
+
   it('answers 413 Request Too Long for a body over the limit', async () => {
     const r = await call(run.url('/anything'), { method: 'POST', body: 'x'.repeat(2048), headers: { 'content-type': 'text/plain' } });
     expect(r.status).toBe(413);
     expect(r.json).toEqual({ message: 'Request Too Long' });
     expect(r.headers.get('x-amzn-requestid')).toBeTruthy();
+  });
+});
+
+describe('API calls served ahead of Fastify (serve)', () => {
+  let server: Server;
+  let base: string;
+  let url: (path: string) => string;
+
+  beforeAll(async () => {
+    const { ctx } = await fixtureContext();
+    const twin = buildApiGateway(ctx, { accessLog: () => undefined, bodyLimit: 1024 });
+    server = createServer((req, res) => {
+      if (twin.serve(req, res)) return;
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('fallback');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ctx.setBase(base);
+    twin.registerAttributes();
+    const apiId = twin.apis()[0].id;
+    url = (path) => `${base}/${apiId}/dev${path}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** Sends raw bytes on one connection and collects what comes back until `done` says so (or 5 s pass). */
+  function raw(bytes: string, done: (text: string) => boolean, opts: { leaveEarly?: boolean } = {}): Promise<string> {
+    const { port } = server.address() as AddressInfo;
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(bytes);
+        if (opts.leaveEarly) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve('');
+        }
+      });
+      let text = '';
+      const timer: NodeJS.Timeout = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no complete answer; got ${JSON.stringify(text)}`));
+      }, 5000);
+      socket.on('data', (chunk) => {
+        text += chunk.toString('latin1');
+        if (done(text)) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', (err) => {
+        clearTimeout(timer);
+        if (!opts.leaveEarly) reject(err);
+      });
+    });
+  }
+
+  it('answers exactly as the plugin does', async () => {
+    const r = await call(url('/public'));
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ message: 'hello from a public route', requestId: r.headers.get('x-amzn-requestid') });
+    expect(r.headers.get('x-route')).toBe('PublicGet');
+    expect(r.headers.get('content-type')).toBe('application/json');
+    expect((await call(url('/scoped'))).json).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('gives each of 60 concurrent calls its own answer (answers are written together once per event-loop turn)', async () => {
+    const calls = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0 ? { path: `/item-${i}`, method: 'GET', status: 200 } : i % 3 === 1 ? { path: '/scoped', method: 'GET', status: 401 } : { path: '/public', method: 'DELETE', status: 403 },
+    );
+    const answers = await Promise.all(calls.map((c) => call(url(c.path), { method: c.method })));
+    answers.forEach((r, i) => {
+      expect(r.status).toBe(calls[i].status);
+      if (r.status === 200) expect(r.json).toEqual({ route: 'greedy', proxy: calls[i].path.slice(1), method: 'GET' });
+    });
+    expect(new Set(answers.map((r) => r.headers.get('x-amzn-requestid'))).size).toBe(60);
+  });
+
+  it('answers pipelined requests on one connection in order', async () => {
+    const path = new URL(url('/public')).pathname;
+    const request = (method: string, p: string) => `${method} ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+    const text = await raw(request('GET', path) + request('DELETE', path) + request('GET', path.replace('/public', '/third')), (t) => t.includes('"proxy":"third"'));
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 403', 'HTTP/1.1 200']);
+  });
+
+  it('keeps serving after clients leave before their answers', async () => {
+    const path = new URL(url('/public')).pathname;
+    await Promise.all(Array.from({ length: 10 }, () => raw(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, () => true, { leaveEarly: true })));
+    expect((await call(url('/public'))).status).toBe(200);
+  });
+
+  it('answers 413 for a body over the limit and leaves other URLs to the server', async () => {
+    const r = await call(url('/public'), { method: 'POST', body: 'x'.repeat(2048), headers: { 'content-type': 'text/plain' } });
+    expect(r.status).toBe(413);
+    expect(r.json).toEqual({ message: 'Request Too Long' });
+    const other = await call(`${base}/elsewhere`);
+    expect(other.status).toBe(404);
+    expect(other.text).toBe('fallback');
   });
 });

@@ -173,7 +173,24 @@ function gatewayPlugin(runtime: GatewayRuntime, bodyLimit: number): FastifyPlugi
 
 function send(reply: FastifyReply, answer: GatewayReply): void {
   reply.hijack();
-  write(reply.raw, answer);
+  deliver(reply.raw, answer);
+}
+
+/**
+ * Writes an answer; when HTTP cannot carry it (a header value outside Latin-1 from a stack's static value or a
+ * claim, say), answers 500 API_CONFIGURATION_ERROR instead, so one bad answer costs one request, never the server.
+ */
+function deliver(res: ServerResponse, answer: GatewayReply): void {
+  try {
+    write(res, answer);
+  } catch {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const requestId = answer.headers['x-amzn-RequestId'] ?? randomUUID();
+    write(res, gatewayResponse(undefined, 'API_CONFIGURATION_ERROR', { requestId, headers: {}, context: {} }));
+  }
 }
 
 /**
@@ -193,6 +210,24 @@ function write(res: ServerResponse, answer: GatewayReply): void {
   else res.end(body.toString('latin1'), 'latin1');
 }
 
+/**
+ * Answers made in one event-loop turn, written together at its end. Every write wakes the client's reader; written
+ * one by one between requests, nearly each wake-up found the client asleep, and those wake-ups cost as much CPU as
+ * the gateway itself. Batched, one wake-up serves many answers (in the benchmark: 30 % more requests per second).
+ * The wait is at most the rest of the turn; a connection's answers keep their order.
+ */
+const queued: Array<ServerResponse | GatewayReply> = [];
+
+function flushQueued(): void {
+  for (let i = 0; i < queued.length; i += 2) deliver(queued[i] as ServerResponse, queued[i + 1] as GatewayReply);
+  queued.length = 0;
+}
+
+function deliverSoon(res: ServerResponse, answer: GatewayReply): void {
+  if (queued.length === 0) setImmediate(flushQueued);
+  queued.push(res, answer);
+}
+
 /** Whether a URL names a stage of one of the model's APIs (`/restapis/...` or `/<apiId>/...`). */
 function isGatewayUrl(model: GatewayModel, url: string): boolean {
   if (url.startsWith('/restapis/')) return true;
@@ -203,13 +238,13 @@ function isGatewayUrl(model: GatewayModel, url: string): boolean {
 function serveRaw(runtime: GatewayRuntime, bodyLimit: number, req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? '/';
   if (!METHODS.includes(req.method ?? '') || !isGatewayUrl(runtime.model, url)) return false;
-  const failed = () => write(res, gatewayResponse(undefined, 'API_CONFIGURATION_ERROR', { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
+  const failed = () => deliver(res, gatewayResponse(undefined, 'API_CONFIGURATION_ERROR', { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
   const respond = (body: Buffer) => {
     // Most calls (MOCK integrations, cached authorizer results, known keys) are answered in the same tick.
     try {
       const answer = runtime.handle({ method: req.method ?? 'GET', url, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress ?? '', protocol: `HTTP/${req.httpVersion}` });
-      if (answer instanceof Promise) answer.then((a) => write(res, a), failed);
-      else write(res, answer);
+      if (answer instanceof Promise) answer.then((a) => deliver(res, a), failed);
+      else deliverSoon(res, answer);
     } catch {
       failed();
     }
@@ -226,7 +261,7 @@ function serveRaw(runtime: GatewayRuntime, bodyLimit: number, req: IncomingMessa
     if (refused) return;
     refused = true;
     res.setHeader('connection', 'close');
-    write(res, gatewayResponse(undefined, type, { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
+    deliver(res, gatewayResponse(undefined, type, { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
     req.resume();
   };
   if (length !== undefined && !(Number(length) <= bodyLimit)) {

@@ -1,5 +1,6 @@
 import type { TwinClock, TwinPoolView } from '../../contracts';
 import { then, type Maybe } from './maybe';
+import { TokenMap } from './token-map';
 import { TokenVerifier, type TokenVerifierOptions, type VerifiedToken } from './token-verifier';
 
 /** An `aws_api_gateway_authorizer` of type COGNITO_USER_POOLS, as the twin enforces it. */
@@ -38,7 +39,7 @@ const BEARER = /^bearer\s+/i;
  */
 export class CognitoAuthorizer {
   private readonly verifier: TokenVerifier;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new TokenMap<CacheEntry>(MAX_CACHE_ENTRIES);
 
   constructor(
     readonly config: CognitoAuthorizerConfig,
@@ -62,8 +63,8 @@ export class CognitoAuthorizer {
       if (!result.ok) {
         return { ok: false, message: result.expired ? 'The incoming token has expired' : 'Unauthorized', reason: result.reason, tooLarge: result.tooLarge };
       }
-      const fresh = { token: result, claims: claimsAsStrings(result.claims), until: Math.min(now + this.config.ttlSeconds * 1000, result.expiresAt) };
-      if (this.config.ttlSeconds > 0) this.remember(token, fresh);
+      const fresh = { token: result, claims: stringClaimsOf(result.claims), until: Math.min(now + this.config.ttlSeconds * 1000, result.expiresAt) };
+      if (this.config.ttlSeconds > 0) this.cache.set(token, fresh);
       return this.applyScopes(fresh, scopes, false);
     });
   }
@@ -78,18 +79,22 @@ export class CognitoAuthorizer {
     }
     return { ok: true, claims: entry.claims, cached };
   }
-
-  private remember(token: string, entry: CacheEntry): void {
-    if (this.cache.size >= MAX_CACHE_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(token, entry);
-  }
 }
 
 function unauthorized(reason: string): AuthorizeResult {
   return { ok: false, message: 'Unauthorized', reason };
+}
+
+/** The verifier hands out one claims object per token: its string form is computed once. */
+const stringClaims = new WeakMap<object, Readonly<Record<string, string>>>();
+
+function stringClaimsOf(claims: Readonly<Record<string, unknown>>): Readonly<Record<string, string>> {
+  let out = stringClaims.get(claims);
+  if (!out) {
+    out = claimsAsStrings(claims);
+    stringClaims.set(claims, out);
+  }
+  return out;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { IntegrationModel, MethodModel } from './model';
 import { parameterValue, pickTemplate } from './responses';
-import { renderTemplate, type TemplateScope } from './template';
+import { isStaticTemplate, renderTemplate, type TemplateScope } from './template';
 
 /** Everything an integration may read of the incoming request, after routing and authorization. */
 export interface IntegrationRequest {
@@ -107,36 +107,55 @@ function jsonPath(value: unknown, path: string): unknown {
  * template (by Accept, else application/json) and static or context headers from `response_parameters`.
  */
 export function runMock(method: MethodModel, integration: IntegrationModel, req: IntegrationRequest): IntegrationResult {
-  const scope = requestScope(req);
+  // The scopes are built only for templates that hold a reference: most mock templates are plain text.
+  let scope: TemplateScope | undefined;
+  const requestScopeOnce = () => (scope ??= requestScope(req));
   const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
   const template = integration.requestTemplates[contentType] ?? pickTemplate(integration.requestTemplates)?.[1];
   let statusCode = 200;
   if (template !== undefined && template.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(renderTemplate(template, scope));
-    } catch {
-      return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${integration.address}: the request template did not render to JSON` };
-    }
-    const code = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['statusCode'] : undefined;
+    const code = mockStatus(template, requestScopeOnce);
+    if (code === INVALID_JSON) return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${integration.address}: the request template did not render to JSON` };
     if (code !== undefined) statusCode = Number(code);
     if (!Number.isInteger(statusCode)) return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${integration.address}: statusCode ${String(code)} is not an integer` };
   }
-  const selected =
-    method.integrationResponses.find((r) => r.pattern?.test(String(statusCode))) ?? method.integrationResponses.find((r) => r.pattern === undefined);
+  const status = String(statusCode);
+  const selected = method.integrationResponses.find((r) => r.pattern?.test(status)) ?? method.integrationResponses.find((r) => r.pattern === undefined);
   if (!selected) return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${method.address}: no integration response matches status ${statusCode}` };
 
-  const responseScope: TemplateScope = { ...scope, input: { ...(scope['input'] as object), body: '', json: () => '', path: () => undefined } };
+  let responseScope: TemplateScope | undefined;
+  const responseScopeOnce = () => {
+    const base = requestScopeOnce();
+    return (responseScope ??= { ...base, input: { ...(base['input'] as object), body: '', json: () => '', path: () => undefined } });
+  };
   const accept = typeof req.headers['accept'] === 'string' ? req.headers['accept'] : undefined;
   const chosen = pickTemplate(selected.templates, accept);
   const headers: Record<string, string> = { 'content-type': chosen?.[0] ?? 'application/json' };
-  for (const [key, source] of Object.entries(selected.parameters)) {
-    const m = /^method\.response\.header\.(.+)$/.exec(key);
-    if (!m) continue;
-    const value = parameterValue(source, { headers: req.headers as Record<string, string>, query: req.query, pathParams: req.pathParams, stageVariables: req.stageVariables }, responseScope);
-    if (value !== undefined) headers[m[1]] = value;
+  for (const key in selected.parameters) {
+    if (!key.startsWith(RESPONSE_HEADER)) continue;
+    const value = parameterValue(selected.parameters[key], { headers: req.headers as Record<string, string>, query: req.query, pathParams: req.pathParams, stageVariables: req.stageVariables }, responseScopeOnce);
+    if (value !== undefined) headers[key.slice(RESPONSE_HEADER.length)] = value;
   }
-  return { kind: 'response', statusCode: selected.statusCode, headers, body: chosen ? renderTemplate(chosen[1], responseScope) : '', integrationStatus: statusCode };
+  return { kind: 'response', statusCode: selected.statusCode, headers, body: chosen ? renderTemplate(chosen[1], responseScopeOnce) : '', integrationStatus: statusCode };
+}
+
+const RESPONSE_HEADER = 'method.response.header.';
+const INVALID_JSON = Symbol('invalid JSON');
+/** `statusCode` of plain-text request templates (the usual `{"statusCode": 200}`), parsed once. */
+const staticStatus = new Map<string, unknown>();
+
+/** The `statusCode` member a mock request template renders to (undefined when it has none). */
+function mockStatus(template: string, scope: () => TemplateScope): unknown {
+  if (staticStatus.has(template)) return staticStatus.get(template);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(renderTemplate(template, scope));
+  } catch {
+    return INVALID_JSON;
+  }
+  const code = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['statusCode'] : undefined;
+  if (isStaticTemplate(template) && staticStatus.size < 1000) staticStatus.set(template, code);
+  return code;
 }
 
 /**
@@ -282,6 +301,14 @@ export async function runAwsProxy(integration: IntegrationModel, req: Integratio
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries((r['multiValueHeaders'] as Record<string, unknown>) ?? {})) if (Array.isArray(v)) out[k.toLowerCase()] = v.map(String);
   for (const [k, v] of Object.entries((r['headers'] as Record<string, unknown>) ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v);
+  for (const [name, value] of Object.entries(out)) {
+    try {
+      validateHeaderName(name);
+      for (const v of Array.isArray(value) ? value : [value]) validateHeaderValue(name, v);
+    } catch {
+      return { kind: 'error', type: 'DEFAULT_5XX', detail: `${key} returned header ${JSON.stringify(name)} with a name or value HTTP cannot carry` };
+    }
+  }
   const body = typeof r['body'] === 'string' ? (r['isBase64Encoded'] === true ? Buffer.from(r['body'], 'base64') : r['body']) : '';
   if (out['content-type'] === undefined) out['content-type'] = 'application/json';
   return { kind: 'response', statusCode: status, headers: out, body, integrationStatus: 200 };

@@ -101,7 +101,11 @@ export function pickTemplate(templates: Readonly<Record<string, string>> | undef
  * The value of a response parameter source: `'literal'`, `method.request.header.X`, `method.request.querystring.x`,
  * `method.request.path.x`, `stageVariables.x` or `context.x.y`. Undefined when the source names nothing.
  */
-export function parameterValue(source: string, input: Pick<GatewayResponseInput, 'headers' | 'query' | 'pathParams' | 'stageVariables'>, scope: TemplateScope): string | undefined {
+export function parameterValue(
+  source: string,
+  input: Pick<GatewayResponseInput, 'headers' | 'query' | 'pathParams' | 'stageVariables'>,
+  scope: TemplateScope | (() => TemplateScope),
+): string | undefined {
   const literal = /^'(.*)'$/s.exec(source);
   if (literal) return literal[1];
   let m = /^method\.request\.header\.(.+)$/.exec(source);
@@ -119,7 +123,7 @@ export function parameterValue(source: string, input: Pick<GatewayResponseInput,
     const value = source
       .split('.')
       .slice(1)
-      .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), scope['context']);
+      .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), (typeof scope === 'function' ? scope() : scope)['context']);
     return value === undefined || value === null ? undefined : String(value);
   }
   return undefined;

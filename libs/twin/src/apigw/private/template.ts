@@ -25,18 +25,34 @@ type Piece = string | Ref;
 
 const compiled = new Map<string, Piece[]>();
 
-/** Renders `template` against `scope`. Compiled forms are cached: templates come from the stack, so few exist. */
-export function renderTemplate(template: string, scope: TemplateScope, options: RenderOptions = {}): string {
+function compiledForm(template: string): Piece[] {
   let pieces = compiled.get(template);
   if (!pieces) {
     pieces = compile(template);
     if (compiled.size < 1000) compiled.set(template, pieces);
   }
+  return pieces;
+}
+
+/** Whether `template` renders to its own text whatever the scope (it holds no reference). */
+export function isStaticTemplate(template: string): boolean {
+  return compiledForm(template).every((p) => typeof p === 'string');
+}
+
+/**
+ * Renders `template` against `scope` (or the scope a function returns, asked for only when the template holds a
+ * reference). Compiled forms are cached: templates come from the stack, so few exist.
+ */
+export function renderTemplate(template: string, scope: TemplateScope | (() => TemplateScope), options: RenderOptions = {}): string {
+  const pieces = compiledForm(template);
+  if (pieces.length === 0) return '';
+  if (pieces.length === 1 && typeof pieces[0] === 'string') return pieces[0];
+  if (typeof scope === 'function') scope = scope();
   const missing = options.missing ?? '';
   let out = '';
   for (const p of pieces) {
     if (typeof p === 'string') out += p;
-    else out += show(evaluate(p, scope), p.quiet ? '' : missing);
+    else out += show(evaluate(p, scope as TemplateScope), p.quiet ? '' : missing);
   }
   return out;
 }

@@ -64,6 +64,31 @@ describe('TokenVerifier: the bad-token catalogue, items 1-16', () => {
       expect(await verifier.verify(token)).toMatchObject({ ok: false, expired: true });
     });
 
+    it('re-checks nbf against the clock: a token refused as early passes once its time comes', async () => {
+      const token = await pool.idToken(clock, { nbf: clock.seconds + 600 });
+      expect(refused(await verifier.verify(token))).toMatch(/nbf/);
+      clock.advance(600_000);
+      expect(await verifier.verify(token)).toMatchObject({ ok: true, tokenUse: 'id' });
+    });
+
+    it('remembers a refusal that needs no clock only as a refusal (wrong token_use stays refused)', async () => {
+      const token = await pool.idToken(clock, { token_use: 'refresh' });
+      expect(refused(await verifier.verify(token))).toMatch(/token_use/);
+      expect(refused(await verifier.verify(token))).toMatch(/token_use/);
+    });
+
+    it('forgets a remembered token once its key has left the pools', async () => {
+      let pools: FakePool[] = [pool];
+      const rotating = new TokenVerifier(() => pools, clock);
+      const token = await pool.idToken(clock);
+      expect(await rotating.verify(token)).toMatchObject({ ok: true });
+      pools = [other];
+      clock.advance(61_000);
+      const claims = JSON.stringify(payloadOf(token));
+      expect(refused(await rotating.verify(signRaw(JSON.stringify({ alg: 'RS256', kid: 'rotated-away' }), claims, pool.idKey.privateKey)))).toMatch(/kid/);
+      expect(refused(await rotating.verify(token))).toMatch(/kid/);
+    });
+
     it('never lets a remembered token vouch for another signature or payload', async () => {
       const token = await pool.idToken(clock);
       expect(await verifier.verify(token)).toMatchObject({ ok: true });

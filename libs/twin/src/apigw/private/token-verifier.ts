@@ -3,6 +3,7 @@ import { importJWK } from 'jose';
 import { KeyObject, verify as verifySignature } from 'node:crypto';
 import type { TwinClock, TwinPoolView } from '../../contracts';
 import { parseStrictJson } from './strict-json';
+import { TokenMap } from './token-map';
 
 /** Claims as the token carries them (after the checks below, known claims have their expected types). */
 export type TokenClaims = Readonly<Record<string, unknown>>;
@@ -74,8 +75,23 @@ const MIN_MODULUS_BITS = 2048;
  * Keys come only from the pools (`TwinPoolView.jwks()`, imported once with jose, RSA of 2048 bits or more), never
  * from the network.
  */
-/** How many verified signatures `TokenVerifier` remembers (oldest forgotten first). */
-const VERIFIED_SIGNATURES_MAX = 10_000;
+/** How many verified tokens `TokenVerifier` remembers (oldest forgotten first). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
+/** What a token's verified bytes say, once: its claims and the outcome of every check that needs no clock. */
+interface ReadToken {
+  readonly kid: string;
+  readonly entry: KeyEntry;
+  readonly claims: TokenClaims;
+  /** Why the token fails before the clock is read (claim types, iss, no exp). */
+  readonly early?: string;
+  readonly expiresAt: number;
+  readonly iatMs?: number;
+  readonly nbfMs?: number;
+  /** Why the token fails after the clock checks (token_use). */
+  readonly late?: string;
+  readonly tokenUse: 'id' | 'access';
+}
 
 export class TokenVerifier {
   private keys = new Map<string, KeyEntry>();
@@ -86,11 +102,12 @@ export class TokenVerifier {
   private readonly skewMs: number;
   private readonly refreshMs: number;
   /**
-   * Tokens whose RS256 signature already verified, with the key that verified it. The result for the same bytes
-   * and key never changes, so a repeated token skips only the RSA operation; every claim check (iss, exp, iat,
-   * token_use) still runs on every request, as API Gateway's authorizer does with its result cache off.
+   * Tokens whose RS256 signature already verified, with the key that verified it and everything read from their
+   * bytes. The result for the same bytes and key never changes, so a repeated token skips the parse and the RSA
+   * operation; the checks against the clock (exp, iat, nbf) still run on every request, as API Gateway's
+   * authorizer does with its result cache off.
    */
-  private readonly verifiedSignatures = new Map<string, KeyEntry>();
+  private readonly verified = new TokenMap<ReadToken>(VERIFIED_TOKENS_MAX);
 
   constructor(
     private readonly pools: () => readonly TwinPoolView[],
@@ -103,6 +120,8 @@ export class TokenVerifier {
 
   verify(token: string): Maybe<VerifyResult> {
     if (typeof token !== 'string' || token.length === 0) return reject('no token');
+    const seen = this.keysReady ? this.verified.get(token) : undefined;
+    if (seen && this.keys.get(seen.kid) === seen.entry) return this.checkTimes(seen);
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) return { ok: false, reason: `token over ${MAX_TOKEN_BYTES} bytes`, tooLarge: true };
     const parts = token.split('.');
     if (parts.length !== 3) return reject(`${parts.length} segments (a JWS has 3)`);
@@ -122,52 +141,40 @@ export class TokenVerifier {
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) return reject('kid missing or not a string');
 
     const known = this.loaded && this.keysReady ? this.keys.get(kid) : undefined;
-    if (known) return this.check(token, payloadB64, known);
-    return this.keyFor(kid).then((entry) => (entry ? this.check(token, payloadB64, entry) : reject('unknown kid')));
+    if (known) return this.check(token, kid, payloadB64, known);
+    return this.keyFor(kid).then((entry) => (entry ? this.check(token, kid, payloadB64, entry) : reject('unknown kid')));
   }
 
-  private check(token: string, payloadB64: string, entry: KeyEntry): VerifyResult {
-
+  private check(token: string, kid: string, payloadB64: string, entry: KeyEntry): VerifyResult {
     // RS256 over the first two segments as sent. jose imported and checked the key; the check itself goes straight
     // to OpenSSL: WebCrypto's asynchronous verify (what jose's compactVerify uses) costs about 1.7x the CPU per
     // token and a thread-pool round trip, which the authorizer pays on every request when its cache is off.
-    if (this.verifiedSignatures.get(token) !== entry) {
-      const dot = token.lastIndexOf('.');
-      const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-      if (signature.length !== entry.modulusBytes) return reject('bad signature');
-      let valid = false;
-      try {
-        valid = verifySignature('sha256', Buffer.from(token.slice(0, dot)), entry.key, signature);
-      } catch {
-        valid = false;
-      }
-      if (!valid) return reject('bad signature');
-      if (this.verifiedSignatures.size >= VERIFIED_SIGNATURES_MAX) this.verifiedSignatures.delete(this.verifiedSignatures.keys().next().value as string);
-      this.verifiedSignatures.set(token, entry);
+    const dot = token.lastIndexOf('.');
+    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+    if (signature.length !== entry.modulusBytes) return reject('bad signature');
+    let valid = false;
+    try {
+      valid = verifySignature('sha256', Buffer.from(token.slice(0, dot)), entry.key, signature);
+    } catch {
+      valid = false;
     }
-
+    if (!valid) return reject('bad signature');
     const claims = decodeObject(payloadB64);
     if (typeof claims === 'string') return reject(`payload ${claims}`);
-    for (const name of STRING_CLAIMS) {
-      if (claims[name] !== undefined && typeof claims[name] !== 'string') return reject(`claim ${name} is not a string`);
-    }
-    for (const name of NUMERIC_CLAIMS) {
-      const v = claims[name];
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return reject(`claim ${name} is not a finite number`);
-    }
-    if (claims['iss'] !== entry.pool.issuer) return reject('iss is not the issuing pool');
-    const exp = claims['exp'];
-    if (typeof exp !== 'number') return reject('no exp');
+    const read = readClaims(kid, entry, claims);
+    this.verified.set(token, read);
+    return this.checkTimes(read);
+  }
+
+  /** The checks that depend on the clock, in API Gateway's order around the ones read once from the token. */
+  private checkTimes(read: ReadToken): VerifyResult {
+    if (read.early) return reject(read.early);
     const now = this.clock.now();
-    const expiresAt = exp * 1000;
-    if (expiresAt <= now) return { ok: false, reason: 'expired', expired: true };
-    const iat = claims['iat'];
-    if (typeof iat === 'number' && iat * 1000 > now + this.skewMs) return reject('iat in the future');
-    const nbf = claims['nbf'];
-    if (typeof nbf === 'number' && nbf * 1000 > now + this.skewMs) return reject('nbf in the future');
-    const tokenUse = claims['token_use'];
-    if (tokenUse !== 'id' && tokenUse !== 'access') return reject('token_use is neither id nor access');
-    return { ok: true, claims, tokenUse, expiresAt, pool: entry.pool };
+    if (read.expiresAt <= now) return { ok: false, reason: 'expired', expired: true };
+    if (read.iatMs !== undefined && read.iatMs > now + this.skewMs) return reject('iat in the future');
+    if (read.nbfMs !== undefined && read.nbfMs > now + this.skewMs) return reject('nbf in the future');
+    if (read.late) return reject(read.late);
+    return { ok: true, claims: read.claims, tokenUse: read.tokenUse, expiresAt: read.expiresAt, pool: read.entry.pool };
   }
 
   private async keyFor(kid: string): Promise<KeyEntry | undefined> {
@@ -209,6 +216,32 @@ export class TokenVerifier {
     this.keys = next;
     this.keysReady = true;
   }
+}
+
+/** Claim types, `iss` against the verifying key's pool, `exp` present, `token_use` id or access. */
+function readClaims(kid: string, entry: KeyEntry, claims: Record<string, unknown>): ReadToken {
+  const read = { kid, entry, claims, expiresAt: 0, tokenUse: 'id' as const };
+  for (const name of STRING_CLAIMS) {
+    if (claims[name] !== undefined && typeof claims[name] !== 'string') return { ...read, early: `claim ${name} is not a string` };
+  }
+  for (const name of NUMERIC_CLAIMS) {
+    const v = claims[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return { ...read, early: `claim ${name} is not a finite number` };
+  }
+  if (claims['iss'] !== entry.pool.issuer) return { ...read, early: 'iss is not the issuing pool' };
+  const exp = claims['exp'];
+  if (typeof exp !== 'number') return { ...read, early: 'no exp' };
+  const iat = claims['iat'];
+  const nbf = claims['nbf'];
+  const tokenUse = claims['token_use'];
+  return {
+    ...read,
+    expiresAt: exp * 1000,
+    iatMs: typeof iat === 'number' ? iat * 1000 : undefined,
+    nbfMs: typeof nbf === 'number' ? nbf * 1000 : undefined,
+    tokenUse: tokenUse === 'access' ? 'access' : 'id',
+    late: tokenUse !== 'id' && tokenUse !== 'access' ? 'token_use is neither id nor access' : undefined,
+  };
 }
 
 function reject(reason: string): RejectedToken {
