@@ -52,9 +52,10 @@ try {
   const b = await bare.ready;
   const on = await cached.ready;
   const off = await uncached.ready;
-  // Warm up JIT and caches before measuring.
-  for (const [url, h] of [[`http://127.0.0.1:${b.port}/`], [`${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }], [`${off.invokeUrl}${off.routes.protected}`, { authorization: off.idToken }]]) {
-    await new Promise((resolve, reject) => autocannon({ url, connections: 10, duration: 2, headers: h }, (e) => (e ? reject(e) : resolve())));
+  // Warm up under the measured load (JIT, caches, and V8's young generation, which grows with the allocation rate),
+  // so that "RSS before" is the steady state a leak would grow from.
+  for (const [url, h] of [[`http://127.0.0.1:${b.port}/`], [`${on.invokeUrl}${on.routes.public}`], [`${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }], [`${off.invokeUrl}${off.routes.protected}`, { authorization: off.idToken }]]) {
+    await new Promise((resolve, reject) => autocannon({ url, connections: CONNECTIONS, duration: 3, headers: h }, (e) => (e ? reject(e) : resolve())));
   }
   const rssBefore = { on: rssMB(cached.child.pid), off: rssMB(uncached.child.pid) };
   // The machine's speed drifts from minute to minute: the four targets run in turn, ROUNDS times, so each ratio
@@ -84,7 +85,7 @@ try {
   for (const [name, r] of rows) {
     console.log(`${name.padEnd(28)}${String(r.rps).padStart(9)}${(r.rps / base).toFixed(2).padStart(8)}${r.ratios.map((x) => x.toFixed(2)).join(' ').padStart(16)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.errors).padStart(8)}`);
   }
-  console.log(`twin RSS (cache on): ${rssBefore.on} MB before, ${rssAfter.on} MB after; (cache off): ${rssBefore.off} MB before, ${rssAfter.off} MB after`);
+  console.log(`twin RSS (cache on): ${rssBefore.on} MB before (after warm-up), ${rssAfter.on} MB after; (cache off): ${rssBefore.off} MB before, ${rssAfter.off} MB after`);
   const checks = [
     ['protected (cache on) >= 0.5 x bare', rows[2][1].rps >= 0.5 * base],
     ['protected (cache off) >= 0.5 x bare', rows[3][1].rps >= 0.5 * base],

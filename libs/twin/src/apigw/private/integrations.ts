@@ -110,7 +110,8 @@ export function runMock(method: MethodModel, integration: IntegrationModel, req:
   // The scopes are built only for templates that hold a reference: most mock templates are plain text.
   let scope: TemplateScope | undefined;
   const requestScopeOnce = () => (scope ??= requestScope(req));
-  const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const sent = req.headers['content-type'];
+  const contentType = sent === undefined ? 'application/json' : sent.split(';')[0].trim().toLowerCase();
   const template = integration.requestTemplates[contentType] ?? pickTemplate(integration.requestTemplates)?.[1];
   let statusCode = 200;
   if (template !== undefined && template.trim() !== '') {

@@ -40,6 +40,10 @@ export function pathSegments(path: string): string[] {
   const out: string[] = [];
   for (const raw of path.split('/')) {
     if (raw === '') continue;
+    if (!raw.includes('%')) {
+      out.push(raw);
+      continue;
+    }
     let seg = raw;
     try {
       seg = decodeURIComponent(raw);

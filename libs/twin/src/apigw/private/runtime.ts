@@ -229,23 +229,31 @@ export class GatewayRuntime {
 
   /** Parses `/restapis/<api>/<stage>/_user_request_/<path>` or `/<api>/<stage>/<path>`. */
   private target(rawPath: string): Target {
-    const parts = rawPath.split('/');
-    let apiId: string | undefined;
+    // The segments `rawPath.split('/')` would give, read one by one without building the array (a hot path).
+    let pos = rawPath.indexOf('/') + 1;
+    if (pos === 0) return {};
+    const segment = (): string | undefined => {
+      if (pos > rawPath.length) return undefined;
+      const end = rawPath.indexOf('/', pos);
+      const text = end < 0 ? rawPath.slice(pos) : rawPath.slice(pos, end);
+      pos = end < 0 ? rawPath.length + 1 : end + 1;
+      return text;
+    };
+    let apiId = segment();
     let stageName: string | undefined;
-    let restStart = -1;
-    if (parts[1] === 'restapis') {
-      apiId = parts[2];
-      stageName = parts[3];
-      if (parts[4] === '_user_request_') restStart = 5;
+    let hasRest = false;
+    if (apiId === 'restapis') {
+      apiId = segment();
+      stageName = segment();
+      hasRest = segment() === '_user_request_';
     } else {
-      apiId = parts[1];
-      stageName = parts[2];
-      if (stageName !== undefined && stageName !== '') restStart = 3;
+      stageName = segment();
+      hasRest = stageName !== undefined && stageName !== '';
     }
     const api = apiId ? this.model.apis.get(apiId) : undefined;
     const stage = api && stageName ? api.stages.get(stageName) : undefined;
-    if (!stage || restStart < 0) return { api, stage };
-    return { api, stage, rest: `/${parts.slice(restStart).join('/')}` };
+    if (!stage || !hasRest) return { api, stage };
+    return { api, stage, rest: pos > rawPath.length ? '/' : `/${rawPath.slice(pos)}` };
   }
 
   private writeAccessLog(format: string, context: Record<string, unknown>, reply: GatewayReply, started: number, log: Record<string, unknown>): void {
