@@ -311,6 +311,30 @@ describe('API Gateway twin over HTTP', () => {
       }
     });
 
+    it('hands each invocation its own event: a handler editing the claims cannot reach the next call', async () => {
+      const groups: unknown[] = [];
+      const withHandler = await start(
+        { authorizerTtl: 0 },
+        {
+          lambdaHandlers: {
+            'fixture-fn': (event) => {
+              const claims = ((event['requestContext'] as Record<string, Record<string, Record<string, unknown>>>)['authorizer'])['claims'];
+              groups.push(claims['email']);
+              claims['email'] = 'edited@example.com';
+              return { statusCode: 200, body: '{}' };
+            },
+          },
+        },
+      );
+      try {
+        const token = await withHandler.pool.idToken(withHandler.clock);
+        for (let i = 0; i < 2; i++) expect((await call(withHandler.url('/lambda'), auth(token))).status).toBe(200);
+        expect(groups).toEqual(['demo@example.com', 'demo@example.com']);
+      } finally {
+        await withHandler.app.close();
+      }
+    });
+
     it('answers 502 for a malformed handler result', async () => {
       const bad = await start({}, { lambdaHandlers: { 'fixture-fn': () => 'not a proxy result' } });
       try {
@@ -510,6 +534,27 @@ describe('API calls served ahead of Fastify (serve)', () => {
     const path = new URL(url('/public')).pathname;
     await Promise.all(Array.from({ length: 10 }, () => raw(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, () => true, { leaveEarly: true })));
     expect((await call(url('/public'))).status).toBe(200);
+  });
+
+  it('writes every good answer of a turn even when one of them cannot travel over HTTP', async () => {
+    const { ctx } = await fixtureContext({ gatewayResponses: { UNAUTHORIZED: { response_parameters: { 'gatewayresponse.header.X-Note': "'checked \u2713'" } } } });
+    const twin = buildApiGateway(ctx, { accessLog: () => undefined });
+    const other = createServer((req, res) => {
+      if (!twin.serve(req, res)) res.end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      ctx.setBase(otherBase);
+      twin.registerAttributes();
+      const at = (path: string) => `${otherBase}/${twin.apis()[0].id}/dev${path}`;
+      const paths = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? '/scoped' : '/public'));
+      const answers = await Promise.all(paths.map((p) => call(at(p))));
+      answers.forEach((r, i) => expect(r.status).toBe(paths[i] === '/scoped' ? 500 : 200));
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('answers 413 for a body over the limit and leaves other URLs to the server', async () => {

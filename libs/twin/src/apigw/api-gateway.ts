@@ -219,8 +219,16 @@ function write(res: ServerResponse, answer: GatewayReply): void {
 const queued: Array<ServerResponse | GatewayReply> = [];
 
 function flushQueued(): void {
-  for (let i = 0; i < queued.length; i += 2) deliver(queued[i] as ServerResponse, queued[i + 1] as GatewayReply);
-  queued.length = 0;
+  const batch = queued.splice(0);
+  for (let i = 0; i < batch.length; i += 2) {
+    const res = batch[i] as ServerResponse;
+    try {
+      deliver(res, batch[i + 1] as GatewayReply);
+    } catch {
+      // Even the fallback answer could not be written: this connection ends; the rest of the batch still goes out.
+      res.destroy();
+    }
+  }
 }
 
 function deliverSoon(res: ServerResponse, answer: GatewayReply): void {

@@ -85,13 +85,13 @@ function unauthorized(reason: string): AuthorizeResult {
   return { ok: false, message: 'Unauthorized', reason };
 }
 
-/** The verifier hands out one claims object per token: its string form is computed once. */
+/** The verifier hands out one claims object per token: its string form is computed once, and frozen (shared). */
 const stringClaims = new WeakMap<object, Readonly<Record<string, string>>>();
 
 function stringClaimsOf(claims: Readonly<Record<string, unknown>>): Readonly<Record<string, string>> {
   let out = stringClaims.get(claims);
   if (!out) {
-    out = claimsAsStrings(claims);
+    out = Object.freeze(claimsAsStrings(claims));
     stringClaims.set(claims, out);
   }
   return out;

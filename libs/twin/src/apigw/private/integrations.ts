@@ -275,7 +275,8 @@ export async function runAwsProxy(integration: IntegrationModel, req: Integratio
     multiValueQueryStringParameters: Object.keys(req.multiQuery).length ? req.multiQuery : null,
     pathParameters: Object.keys(req.pathParams).length ? req.pathParams : null,
     stageVariables: Object.keys(req.stageVariables).length ? req.stageVariables : null,
-    requestContext: req.context,
+    // A copy per invocation, as Lambda receives fresh JSON: a handler that edits its event cannot reach the next one.
+    requestContext: structuredClone(req.context),
     body: req.body.length === 0 ? null : binary ? req.body.toString('base64') : text,
     isBase64Encoded: binary,
   };

@@ -77,6 +77,23 @@ describe('TokenVerifier: the bad-token catalogue, items 1-16', () => {
       expect(refused(await verifier.verify(token))).toMatch(/token_use/);
     });
 
+    it("compares iss with the pool's issuer on every request: it follows the twin's base URL", async () => {
+      let base = 'http://127.0.0.1:4566';
+      const moving = await FakePool.create('eu-west-1_Moving001', () => base);
+      const movingVerifier = new TokenVerifier(() => [moving], clock);
+      const token = await moving.idToken(clock);
+      expect(await movingVerifier.verify(token)).toMatchObject({ ok: true });
+      base = 'http://127.0.0.1:9999';
+      expect(refused(await movingVerifier.verify(token))).toMatch(/iss/);
+      base = 'http://127.0.0.1:4566';
+      expect(await movingVerifier.verify(token)).toMatchObject({ ok: true });
+    });
+
+    it('hands out claims that cannot be edited', async () => {
+      const result = await verifier.verify(await pool.idToken(clock));
+      expect(result.ok && Object.isFrozen(result.claims)).toBe(true);
+    });
+
     it('forgets a remembered token once its key has left the pools', async () => {
       let pools: FakePool[] = [pool];
       const rotating = new TokenVerifier(() => pools, clock);

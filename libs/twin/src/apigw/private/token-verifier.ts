@@ -83,8 +83,11 @@ interface ReadToken {
   readonly kid: string;
   readonly entry: KeyEntry;
   readonly claims: TokenClaims;
-  /** Why the token fails before the clock is read (claim types, iss, no exp). */
+  /** Why the token fails before the clock is read (claim types, no exp); `iss` is compared on every request. */
   readonly early?: string;
+  readonly iss: unknown;
+  /** True when `exp` is absent (checked after `iss`, as before). */
+  readonly noExp?: boolean;
   readonly expiresAt: number;
   readonly iatMs?: number;
   readonly nbfMs?: number;
@@ -169,6 +172,9 @@ export class TokenVerifier {
   /** The checks that depend on the clock, in API Gateway's order around the ones read once from the token. */
   private checkTimes(read: ReadToken): VerifyResult {
     if (read.early) return reject(read.early);
+    // The pool's issuer follows the twin's base URL, which may change after a token was first read.
+    if (read.iss !== read.entry.pool.issuer) return reject('iss is not the issuing pool');
+    if (read.noExp) return reject('no exp');
     const now = this.clock.now();
     if (read.expiresAt <= now) return { ok: false, reason: 'expired', expired: true };
     if (read.iatMs !== undefined && read.iatMs > now + this.skewMs) return reject('iat in the future');
@@ -218,9 +224,10 @@ export class TokenVerifier {
   }
 }
 
-/** Claim types, `iss` against the verifying key's pool, `exp` present, `token_use` id or access. */
+/** Claim types, `exp` present, `token_use` id or access: what never changes for the same bytes and key. */
 function readClaims(kid: string, entry: KeyEntry, claims: Record<string, unknown>): ReadToken {
-  const read = { kid, entry, claims, expiresAt: 0, tokenUse: 'id' as const };
+  Object.freeze(claims);
+  const read = { kid, entry, claims, iss: claims['iss'], expiresAt: 0, tokenUse: 'id' as const };
   for (const name of STRING_CLAIMS) {
     if (claims[name] !== undefined && typeof claims[name] !== 'string') return { ...read, early: `claim ${name} is not a string` };
   }
@@ -228,9 +235,8 @@ function readClaims(kid: string, entry: KeyEntry, claims: Record<string, unknown
     const v = claims[name];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return { ...read, early: `claim ${name} is not a finite number` };
   }
-  if (claims['iss'] !== entry.pool.issuer) return { ...read, early: 'iss is not the issuing pool' };
   const exp = claims['exp'];
-  if (typeof exp !== 'number') return { ...read, early: 'no exp' };
+  if (typeof exp !== 'number') return { ...read, noExp: true };
   const iat = claims['iat'];
   const nbf = claims['nbf'];
   const tokenUse = claims['token_use'];
