@@ -23,12 +23,15 @@ export async function bundle(entry, { outDir = join(workspaceRoot, 'dist/run'), 
   }
   const esbuild = await import('esbuild');
   const outfile = join(outDir, `${rel}.cjs`);
+  // Processes starting together (the benchmark's servers, parallel Nx tasks) may all rebuild: each writes its own
+  // file and renames it into place, so none can load a bundle another is halfway through writing.
+  const building = join(outDir, `${rel}.${process.pid}.building.cjs`);
   mkdirSync(outDir, { recursive: true });
   const result = await esbuild.build({
     ...(virtual
       ? { stdin: { contents: entry.contents, resolveDir: workspaceRoot, sourcefile: `${entry.name}.ts`, loader: 'ts' } }
       : { entryPoints: [entryPath] }),
-    outfile,
+    outfile: building,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -42,6 +45,7 @@ export async function bundle(entry, { outDir = join(workspaceRoot, 'dist/run'), 
   const inputs = Object.keys(result.metafile.inputs)
     .filter((f) => !f.startsWith('<stdin>') && !(virtual && f.endsWith(`${entry.name}.ts`)))
     .map((f) => resolve(workspaceRoot, f));
+  renameSync(building, outfile);
   const tmp = `${manifest}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ outfile, inputs, hash: hashInputs(inputs, salt) }));
   renameSync(tmp, manifest);
