@@ -6,6 +6,8 @@ module.exports = {
   // The largest suite: two workers let it use the second core once the smaller projects are done.
   maxWorkers: 2,
   rootDir: __dirname,
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
   transform: {
     ...preset.transform,
     '/node_modules/(jose|openid-client|oauth4webapi)/.+\\.js$': require.resolve('./jest.esm-transform.js'),

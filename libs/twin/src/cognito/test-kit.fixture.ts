@@ -1,6 +1,6 @@
 // Shared by the Cognito part's specs: a fixture stack in the shape cdktf synthesizes, a movable clock, and a twin
 // listening on 127.0.0.1 port 0.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { generateSigningKey } from './keys';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +10,26 @@ import { StackModel } from '../stack/stack-model';
 import type { DeliveredMessage } from './service';
 
 /**
- * Signing keys made once per test process and handed out in turn: every test builds twins, and RSA key generation
- * dominated their run time. Sixteen keys keep the kids of one data directory unique for up to eight pools.
+ * Signing keys handed out in turn: every test builds twins, and RSA key generation dominated their run time.
+ * Jest's global setup makes them once per run (`TWIN_TEST_KEYS_FILE`); without it they are made once per test
+ * file. Sixteen keys keep the kids of one data directory unique for up to eight pools.
  */
-const reusableKeys: { kid: string; privateJwk: string }[] = [];
+const reusableKeys: { kid: string; privateJwk: string }[] = sharedKeys();
 let nextKey = 0;
 export function reusableKey(): { kid: string; privateJwk: string } {
   const i = nextKey++ % 16;
   reusableKeys[i] ??= generateSigningKey();
   return reusableKeys[i];
+}
+
+function sharedKeys(): { kid: string; privateJwk: string }[] {
+  const file = process.env['TWIN_TEST_KEYS_FILE'];
+  if (!file) return [];
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { kid: string; privateJwk: string }[]).slice(0, 16);
+  } catch {
+    return [];
+  }
 }
 
 /** Cheap scrypt for tests that do not measure hashing itself. */

@@ -79,7 +79,7 @@ describe('TokenVerifier: the bad-token catalogue, items 1-16', () => {
 
     it("compares iss with the pool's issuer on every request: it follows the twin's base URL", async () => {
       let base = 'http://127.0.0.1:4566';
-      const moving = await FakePool.create('eu-west-1_Moving001', () => base);
+      const moving = await FakePool.create('eu-west-1_Fixture01', () => base);
       const movingVerifier = new TokenVerifier(() => [moving], clock);
       const token = await moving.idToken(clock);
       expect(await movingVerifier.verify(token)).toMatchObject({ ok: true });
