@@ -178,18 +178,20 @@ function send(reply: FastifyReply, answer: GatewayReply): void {
 
 /**
  * Writes an answer; when HTTP cannot carry it (a header value outside Latin-1 from a stack's static value or a
- * claim, say), answers 500 API_CONFIGURATION_ERROR instead, so one bad answer costs one request, never the server.
+ * claim, say), answers 500 API_CONFIGURATION_ERROR instead, and when even that cannot be written, ends the
+ * connection: one bad answer costs one request, never the server. Never throws.
  */
 function deliver(res: ServerResponse, answer: GatewayReply): void {
   try {
     write(res, answer);
   } catch {
-    if (res.headersSent) {
+    try {
+      if (res.headersSent) throw new Error('answer half written');
+      const requestId = answer.headers['x-amzn-RequestId'] ?? randomUUID();
+      write(res, gatewayResponse(undefined, 'API_CONFIGURATION_ERROR', { requestId, headers: {}, context: {} }));
+    } catch {
       res.destroy();
-      return;
     }
-    const requestId = answer.headers['x-amzn-RequestId'] ?? randomUUID();
-    write(res, gatewayResponse(undefined, 'API_CONFIGURATION_ERROR', { requestId, headers: {}, context: {} }));
   }
 }
 
@@ -212,23 +214,15 @@ function write(res: ServerResponse, answer: GatewayReply): void {
 
 /**
  * Answers made in one event-loop turn, written together at its end. Every write wakes the client's reader; written
- * one by one between requests, nearly each wake-up found the client asleep, and those wake-ups cost as much CPU as
- * the gateway itself. Batched, one wake-up serves many answers (in the benchmark: 30 % more requests per second).
- * The wait is at most the rest of the turn; a connection's answers keep their order.
+ * one by one between requests, nearly each wake-up found the client asleep, and in the benchmark those wake-ups cost
+ * as much CPU as the gateway itself. Batched, one wake-up serves many answers (kernel time per request fell by about
+ * a third). The wait is at most the rest of the turn; a connection's answers keep their order.
  */
 const queued: Array<ServerResponse | GatewayReply> = [];
 
 function flushQueued(): void {
   const batch = queued.splice(0);
-  for (let i = 0; i < batch.length; i += 2) {
-    const res = batch[i] as ServerResponse;
-    try {
-      deliver(res, batch[i + 1] as GatewayReply);
-    } catch {
-      // Even the fallback answer could not be written: this connection ends; the rest of the batch still goes out.
-      res.destroy();
-    }
-  }
+  for (let i = 0; i < batch.length; i += 2) deliver(batch[i] as ServerResponse, batch[i + 1] as GatewayReply);
 }
 
 function deliverSoon(res: ServerResponse, answer: GatewayReply): void {
