@@ -66,15 +66,6 @@ interface KeyEntry {
 /** Cognito signs with 2048-bit RSA keys; anything weaker is not a key of a pool. */
 const MIN_MODULUS_BITS = 2048;
 
-/**
- * Verifies Cognito user-pool tokens the way API Gateway's COGNITO_USER_POOLS authorizer does, with the checks that
- * neither jose nor aws-jwt-verify makes alone (missing exp, future iat, duplicate claims, unknown crit, oversize tokens): a strict parse of header and payload
- * (duplicate member names, non-objects, bad base64url, non-UTF-8), `alg` exactly RS256, no `crit`, no embedded or
- * remote keys, a string `kid` known to one of the pools, and only after the signature holds: typed claims, `iss`
- * exactly the issuing pool's, a finite `exp` after now, no `iat`/`nbf` beyond the skew, `token_use` id or access.
- * Keys come only from the pools (`TwinPoolView.jwks()`, imported once with jose, RSA of 2048 bits or more), never
- * from the network.
- */
 /** How many verified tokens `TokenVerifier` remembers (oldest forgotten first). */
 const VERIFIED_TOKENS_MAX = 10_000;
 
@@ -96,6 +87,16 @@ interface ReadToken {
   readonly tokenUse: 'id' | 'access';
 }
 
+/**
+ * Verifies Cognito user-pool tokens the way API Gateway's COGNITO_USER_POOLS authorizer does, with the checks that
+ * neither jose nor aws-jwt-verify makes alone (missing exp, future iat, duplicate claims, unknown crit, oversize
+ * tokens): a strict parse of header and payload (duplicate member names, non-objects, bad base64url, non-UTF-8),
+ * `alg` exactly RS256, no `crit`, no embedded or remote keys, a string `kid` known to one of the pools, and only
+ * after the signature holds: typed claims, `iss` exactly the issuing pool's, a finite `exp` after now, no
+ * `iat`/`nbf` beyond the skew, `token_use` id or access.
+ * Keys come only from the pools (`TwinPoolView.jwks()`, imported once with jose, RSA of 2048 bits or more), never
+ * from the network.
+ */
 export class TokenVerifier {
   private keys = new Map<string, KeyEntry>();
   private loaded: Promise<void> | undefined;
@@ -107,7 +108,7 @@ export class TokenVerifier {
   /**
    * Tokens whose RS256 signature already verified, with the key that verified it and everything read from their
    * bytes. The result for the same bytes and key never changes, so a repeated token skips the parse and the RSA
-   * operation; the checks against the clock (exp, iat, nbf) still run on every request, as API Gateway's
+   * operation; `iss` and the checks against the clock (exp, iat, nbf) still run on every request, as API Gateway's
    * authorizer does with its result cache off.
    */
   private readonly verified = new TokenMap<ReadToken>(VERIFIED_TOKENS_MAX);
