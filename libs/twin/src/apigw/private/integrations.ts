@@ -133,7 +133,7 @@ export function runMock(method: MethodModel, integration: IntegrationModel, req:
   const chosen = pickTemplate(selected.templates, accept);
   const headers: Record<string, string> = { 'content-type': chosen?.[0] ?? 'application/json' };
   for (const key in selected.parameters) {
-    if (!key.startsWith(RESPONSE_HEADER)) continue;
+    if (!key.startsWith(RESPONSE_HEADER) || key.length === RESPONSE_HEADER.length) continue;
     const value = parameterValue(selected.parameters[key], { headers: req.headers as Record<string, string>, query: req.query, pathParams: req.pathParams, stageVariables: req.stageVariables }, responseScopeOnce);
     if (value !== undefined) headers[key.slice(RESPONSE_HEADER.length)] = value;
   }
