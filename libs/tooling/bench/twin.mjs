@@ -44,7 +44,7 @@ if (synth.status !== 0) throw new Error(synth.stderr);
 const stackFile = join(workspaceRoot, 'cdktf.out/stacks/dev/cdk.tf.json');
 
 const bare = startChild(['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"hello\":\"world\"}')}).listen(0,'127.0.0.1',()=>console.log(JSON.stringify({port:s.address().port})));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))"]);
-const twinArgs = (ttl) => [join(workspaceRoot, 'libs/tooling/bin/run.mjs'), join(workspaceRoot, 'libs/twin/src/bench/bench-server.ts'), '--stack-file', stackFile, '--ttl', String(ttl)];
+const twinArgs = (ttl) => [join(workspaceRoot, 'libs/tooling/bin/run.mjs'), join(workspaceRoot, 'libs/twin/bench/bench-server.ts'), '--stack-file', stackFile, '--ttl', String(ttl)];
 const cached = startChild(twinArgs(300));
 const uncached = startChild(twinArgs(0));
 const children = [bare.child, cached.child, uncached.child];

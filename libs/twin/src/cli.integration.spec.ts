@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { childEnv } from '@secure-api/testing/process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ interface Run {
 }
 
 function run(args: string[]): Run {
-  const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/run.mjs'), join(__dirname, 'cli.ts'), ...args], { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/run.mjs'), join(__dirname, 'cli.ts'), ...args], { cwd: WORKSPACE, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => (out += d));

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { childEnv } from '@secure-api/testing/process';
 
 jest.setTimeout(60_000);
 
@@ -21,7 +22,7 @@ function bundleAndLoad(outDir: string): Promise<{ code: number | null; out: stri
     const mod = await import(url);
     console.log(mod.answer ?? mod.default?.answer, mod.padding?.length ?? mod.default?.padding?.length);`;
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: WORKSPACE });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: WORKSPACE, env: childEnv() });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childEnv } from '@secure-api/testing/process';
 
 const workspace = resolve(__dirname, '../../../..');
 const stackDir = join(workspace, 'cdktf.out/stacks/dev');
@@ -35,7 +36,7 @@ if (args[0] === 'output') process.stdout.write('{"region":{"value":"eu-west-1","
 `,
     );
     chmodSync(join(dir, 'bin/terraform'), 0o755);
-    env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env['PATH']}`, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', NX_DAEMON: 'false', NX_TUI: 'false' };
+    env = childEnv({ PATH: `${join(dir, 'bin')}:${process.env['PATH']}`, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', NX_DAEMON: 'false', NX_TUI: 'false' });
     rmSync(join(stackDir, 'plan.tfplan'), { force: true });
   });
 

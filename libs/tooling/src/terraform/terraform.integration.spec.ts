@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { childEnv } from '@secure-api/testing/process';
 import { checkAwsCredentials, checkTerraform, explainInitFailure, PreflightError } from './preflight';
 import { runTerraformTarget } from './run';
 
@@ -119,15 +120,15 @@ describe('terraform targets (stub terraform on PATH)', () => {
   it('the CLI wiring prints one error line and a non-zero code', () => {
     const res = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], {
       cwd: root,
-      env: { ...env, PATH: dirname(process.execPath), NX_WORKSPACE_ROOT: root },
+      env: childEnv({ PATH: dirname(process.execPath), NX_WORKSPACE_ROOT: root }, env),
       encoding: 'utf8',
     });
     expect(res.stderr.trim().split('\n')).toEqual(['error: terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or put it on PATH.']);
     expect(res.status).toBe(2);
-    const ok = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], { cwd: root, env: { ...process.env, ...env, CI: '', GITHUB_ACTIONS: '', NX_WORKSPACE_ROOT: root }, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env', 'dev'], { cwd: root, env: childEnv({ ...env, CI: '', GITHUB_ACTIONS: '', NX_WORKSPACE_ROOT: root }), encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(calls().map((c) => c[0])).toEqual(['version', 'init', 'plan', 'show', 'show']);
-    const bad = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [join(workspace, 'libs/tooling/bin/run.mjs'), join(workspace, 'libs/tooling/src/terraform/cli.ts'), 'plan', '--env'], { cwd: root, env: childEnv(env), encoding: 'utf8' });
     expect(bad.stderr).toMatch(/^error: --env needs an environment name/);
   });
 });

@@ -80,49 +80,78 @@ function pick(alphabet: string): string {
   return alphabet[randomInt(alphabet.length)];
 }
 
+/**
+ * Hashes and verifies passwords with scrypt: `scrypt$N$r$p$<salt>$<hash>` (base64url). Every hash and every check is
+ * one call of `derive`, the only place scrypt runs, so that what a sign-in costs can be observed and compared.
+ */
+export class PasswordHasher {
+  constructor(readonly params: ScryptParams = DEFAULT_SCRYPT) {}
+
+  /** A new hash of `password` with a random salt, at this hasher's cost. */
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const hash = await this.derive(password, salt, this.params);
+    return ['scrypt', this.params.N, this.params.r, this.params.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  }
+
+  /**
+   * Checks a password against a stored hash (at the stored hash's own cost), comparing in constant time. A
+   * malformed stored hash never matches.
+   */
+  async verify(password: string, stored: string): Promise<boolean> {
+    const parts = stored.split('$');
+    if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+    const [N, r, p] = parts.slice(1, 4).map(Number);
+    if (![N, r, p].every((v) => Number.isSafeInteger(v) && v > 0)) return false;
+    const salt = Buffer.from(parts[4], 'base64url');
+    const expected = Buffer.from(parts[5], 'base64url');
+    if (expected.length !== KEY_LENGTH) return false;
+    const actual = await this.derive(password, salt, { N, r, p });
+    return timingSafeEqual(actual, expected);
+  }
+
+  /** The scrypt key of `password` and `salt`: every hash and check goes through here, once. */
+  derive(password: string, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+  }
+}
+
 /** Hashes a password with scrypt and a random salt: `scrypt$N$r$p$<salt>$<hash>` (base64url). */
-export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await derive(password, salt, params);
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+export function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  return new PasswordHasher(params).hash(password);
 }
 
 /**
  * Checks a password against a stored hash in constant time for a given hash. A malformed stored hash never
  * matches.
  */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number);
-  if (![N, r, p].every((v) => Number.isSafeInteger(v) && v > 0)) return false;
-  const salt = Buffer.from(parts[4], 'base64url');
-  const expected = Buffer.from(parts[5], 'base64url');
-  if (expected.length !== KEY_LENGTH) return false;
-  const actual = await derive(password, salt, { N, r, p });
-  return timingSafeEqual(actual, expected);
-}
-
-function derive(password: string, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+export function verifyPassword(password: string, stored: string): Promise<boolean> {
+  return new PasswordHasher().verify(password, stored);
 }
 
 /**
  * Verifies passwords for users that do not exist against a dummy hash of the same cost, so that an unknown user
- * and a wrong password take the same time.
+ * and a wrong password run the same scrypt computation with the same parameters.
  */
 export class DummyHash {
+  private readonly hasher: PasswordHasher;
   // Made at once, not on first use: a lazy hash would make the first unknown-user sign-in cost two scrypt runs.
   private readonly hash: Promise<string>;
 
-  constructor(params: ScryptParams) {
-    this.hash = hashPassword(randomBytes(18).toString('base64url'), params);
+  constructor(params: ScryptParams | PasswordHasher) {
+    this.hasher = params instanceof PasswordHasher ? params : new PasswordHasher(params);
+    this.hash = this.hasher.hash(randomBytes(18).toString('base64url'));
+  }
+
+  /** Resolves once the dummy hash exists: from then on, a check costs exactly one scrypt run. */
+  async ready(): Promise<void> {
+    await this.hash;
   }
 
   async verify(password: string): Promise<false> {
-    await verifyPassword(password, await this.hash);
+    await this.hasher.verify(password, await this.hash);
     return false;
   }
 }

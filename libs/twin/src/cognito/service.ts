@@ -3,7 +3,7 @@ import type { TwinClock } from '../contracts';
 import type { RefreshTokenRecord, TwinStore, UserRecord, UserStatus } from '../store/store';
 import { CognitoError } from './errors';
 import { opaque, sha256, uuid } from './ids';
-import { DEFAULT_SCRYPT, DummyHash, generatePassword, hashPassword, policyViolations, ScryptParams, verifyPassword } from './passwords';
+import { DEFAULT_SCRYPT, DummyHash, generatePassword, PasswordHasher, policyViolations, ScryptParams } from './passwords';
 import type { AppClient, CognitoDirectory, UserPool } from './pools';
 import { IssuedTokens, TokenService } from './tokens';
 
@@ -50,15 +50,17 @@ const ERR = {
 /** The user store and sign-in logic of every pool: what the JSON API and the hosted UI both call. */
 export class CognitoService {
   readonly tokens: TokenService;
-  private readonly scrypt: ScryptParams;
-  private readonly dummy: DummyHash;
+  /** Every password hash and check of every pool: one scrypt computation each. */
+  readonly hasher: PasswordHasher;
+  /** What an unknown user's password is checked against, so that both paths run the same computation. */
+  readonly dummy: DummyHash;
   private readonly challenges = new Map<string, ChallengeSession>();
   /** Failed sign-ins for user names that do not exist, so that lockout does not reveal which ones do. */
   private readonly phantoms = new Map<string, { failed: number; lockedUntil: number }>();
 
   constructor(readonly directory: CognitoDirectory, readonly store: TwinStore, readonly clock: TwinClock, private readonly options: CognitoServiceOptions = {}) {
-    this.scrypt = options.scrypt ?? DEFAULT_SCRYPT;
-    this.dummy = new DummyHash(this.scrypt);
+    this.hasher = new PasswordHasher(options.scrypt ?? DEFAULT_SCRYPT);
+    this.dummy = new DummyHash(this.hasher);
     this.tokens = new TokenService(directory, store, clock);
   }
 
@@ -115,12 +117,12 @@ export class CognitoService {
     const now = this.clock.now();
     if (input.permanentPassword !== undefined) {
       this.checkPolicy(pool, input.permanentPassword);
-      passwordHash = await hashPassword(input.permanentPassword, this.scrypt);
+      passwordHash = await this.hasher.hash(input.permanentPassword);
       status = input.status ?? 'CONFIRMED';
     } else {
       temporaryPassword = input.temporaryPassword ?? generatePassword(pool.settings.passwordPolicy);
       this.checkPolicy(pool, temporaryPassword);
-      passwordHash = await hashPassword(temporaryPassword, this.scrypt);
+      passwordHash = await this.hasher.hash(temporaryPassword);
       status = 'FORCE_CHANGE_PASSWORD';
       tempPasswordExpiresAt = now + pool.settings.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
     }
@@ -142,7 +144,7 @@ export class CognitoService {
   /** Sets a new temporary password (AdminCreateUser RESEND, twin start-up for an unused stack user). */
   async resetTemporaryPassword(pool: UserPool, user: UserRecord, temporaryPassword = generatePassword(pool.settings.passwordPolicy)): Promise<string> {
     this.checkPolicy(pool, temporaryPassword);
-    const hash = await hashPassword(temporaryPassword, this.scrypt);
+    const hash = await this.hasher.hash(temporaryPassword);
     const now = this.clock.now();
     const fresh = this.store.userBySub(pool.id, user.sub) ?? user;
     this.store.updateUser({
@@ -159,7 +161,7 @@ export class CognitoService {
       return;
     }
     this.checkPolicy(pool, password);
-    const hash = await hashPassword(password, this.scrypt);
+    const hash = await this.hasher.hash(password);
     const fresh = this.store.userBySub(pool.id, user.sub) ?? user;
     this.store.updateUser({ ...fresh, passwordHash: hash, status: 'CONFIRMED', tempPasswordExpiresAt: null, updatedAt: this.clock.now(), failedAttempts: 0, lockedUntil: 0 });
   }
@@ -185,7 +187,7 @@ export class CognitoService {
       if (!user && !client.settings.preventUserExistenceErrors) throw ERR.notFound();
       throw ERR.attempts();
     }
-    const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : await this.dummy.verify(password);
+    const ok = user?.passwordHash ? await this.hasher.verify(password, user.passwordHash) : await this.dummy.verify(password);
     if (!user) {
       this.recordPhantomFailure(phantomKey);
       if (!client.settings.preventUserExistenceErrors) throw ERR.notFound();
@@ -250,7 +252,7 @@ export class CognitoService {
   async completeNewPassword(pool: UserPool, user: UserRecord, newPassword: string, attributes: Record<string, string> = {}): Promise<UserRecord> {
     if (user.status !== 'FORCE_CHANGE_PASSWORD') throw new CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
     this.checkPolicy(pool, newPassword);
-    const hash = await hashPassword(newPassword, this.scrypt);
+    const hash = await this.hasher.hash(newPassword);
     const fresh = this.store.userBySub(pool.id, user.sub) ?? user;
     const updated: UserRecord = {
       ...fresh, attributes: { ...fresh.attributes, ...attributes, sub: fresh.sub }, passwordHash: hash, status: 'CONFIRMED',

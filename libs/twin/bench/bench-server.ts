@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../app';
-import { StackModel } from '../stack/stack-model';
-import { mintIdToken } from '../testing/expired-token';
+import { buildApp } from '../src/app';
+import { StackModel } from '../src/stack/stack-model';
+import { mintIdToken } from '../src/testing/expired-token';
 
 /**
  * The twin side of `npm run bench:twin`: the given stack with stage throttling off (the benchmark measures the
