@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { apiGatewayPlugin, API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
 import { cognitoApiPlugin } from './cognito/api';
 import { demoPlugin } from './demo/demo';
-import { opaque } from './cognito/ids';
+import { opaque } from './shared/ids';
 import { oidcPlugin } from './cognito/oidc';
 import type { ScryptParams } from './cognito/passwords';
 import { buildCognito, COGNITO_TYPES, CognitoDirectory } from './cognito/pools';

@@ -2,7 +2,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { TwinClock } from '../contracts';
 import type { RefreshTokenRecord, TwinStore, UserRecord, UserStatus } from '../store/store';
 import { CognitoError } from './errors';
-import { opaque, sha256, uuid } from './ids';
+import { opaque, sha256, uuid } from '../shared/ids';
 import { DEFAULT_SCRYPT, DummyHash, generatePassword, PasswordHasher, policyViolations, ScryptParams } from './passwords';
 import type { AppClient, CognitoDirectory, UserPool } from './pools';
 import { IssuedTokens, TokenService } from './tokens';

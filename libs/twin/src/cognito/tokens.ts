@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import type { TwinClock } from '../contracts';
+import { JwtVerifier, type TokenClaims } from '../shared/jwt';
 import type { TwinStore, UserRecord } from '../store/store';
-import { newRefreshToken, sha256, uuid } from './ids';
+import { sha256, uuid } from '../shared/ids';
+import { newRefreshToken } from './ids';
 import type { SigningKey } from './keys';
 import type { AppClient, CognitoDirectory, UserPool } from './pools';
 
@@ -47,7 +49,7 @@ export class AccessTokenError extends Error {
 /** A verified access token: its pool, claims and (for user tokens) user. */
 export interface VerifiedAccessToken {
   readonly pool: UserPool;
-  readonly claims: JWTPayload & Record<string, unknown>;
+  readonly claims: TokenClaims;
   readonly user?: UserRecord;
 }
 
@@ -55,9 +57,12 @@ const ATTRIBUTE_BOOLEANS = new Set(['email_verified', 'phone_number_verified']);
 
 /** Issues and checks tokens the way Cognito does (RS256, one kid for ID tokens, another for access tokens). */
 export class TokenService {
-  private readonly keySets = new Map<string, ReturnType<typeof createLocalJWKSet>>();
+  /** The twin's one token verification; what Cognito's endpoints add is below (access key only, revocation). */
+  private readonly verifier: JwtVerifier;
 
-  constructor(private readonly directory: CognitoDirectory, private readonly store: TwinStore, private readonly clock: TwinClock) {}
+  constructor(private readonly directory: CognitoDirectory, private readonly store: TwinStore, private readonly clock: TwinClock) {
+    this.verifier = new JwtVerifier(() => directory.all(), clock);
+  }
 
   /** ID, access and (optionally) refresh token for a user. */
   async issueForUser(grant: UserGrant): Promise<IssuedTokens> {
@@ -151,49 +156,25 @@ export class TokenService {
   }
 
   /**
-   * Verifies an access token of one of the twin's pools as Cognito's own endpoints do: signature with the
-   * pool's access key, issuer, expiry, token_use, and revocation (which only Cognito's endpoints know).
+   * Verifies an access token of one of the twin's pools as Cognito's own endpoints do: the shared verification
+   * (signature, issuer, expiry, claim types), then what only these endpoints check: the pool's access-token key,
+   * the access token's required claims, and revocation (which only Cognito's endpoints know).
    */
   async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
-    let iss: unknown;
-    let kid: unknown;
-    try {
-      iss = decodeJwt(token).iss;
-      kid = decodeProtectedHeader(token).kid;
-    } catch {
-      throw new AccessTokenError('invalid');
-    }
-    const pool = this.directory.all().find((p) => p.issuer === iss);
-    if (!pool || kid !== pool.accessKey.kid) throw new AccessTokenError('invalid');
-    let claims: JWTPayload;
-    try {
-      ({ payload: claims } = await jwtVerify(token, this.keySet(pool), {
-        issuer: pool.issuer,
-        algorithms: ['RS256'],
-        currentDate: new Date(this.clock.now()),
-        requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'token_use'],
-      }));
-    } catch (err) {
-      throw new AccessTokenError(err instanceof errors.JWTExpired ? 'expired' : 'invalid');
-    }
-    if (claims['token_use'] !== 'access' || typeof claims.sub !== 'string' || typeof claims['client_id'] !== 'string') throw new AccessTokenError('invalid');
+    const result = await this.verifier.verify(token);
+    if (!result.ok) throw new AccessTokenError(result.expired ? 'expired' : 'invalid');
+    const pool = this.directory.all().find((p) => p === result.pool);
+    if (!pool || result.kid !== pool.accessKey.kid || result.tokenUse !== 'access') throw new AccessTokenError('invalid');
+    const claims = result.claims;
+    if (typeof claims['sub'] !== 'string' || typeof claims['client_id'] !== 'string' || typeof claims['iat'] !== 'number') throw new AccessTokenError('invalid');
     const originJti = claims['origin_jti'];
-    if (claims.sub === claims['client_id'] && originJti === undefined) return { pool, claims: claims as VerifiedAccessToken['claims'] };
+    if (claims['sub'] === claims['client_id'] && originJti === undefined) return { pool, claims };
     if (typeof originJti !== 'string') throw new AccessTokenError('invalid');
     if (this.store.isOriginRevoked(originJti)) throw new AccessTokenError('revoked');
-    const user = this.store.userBySub(pool.id, claims.sub);
+    const user = this.store.userBySub(pool.id, claims['sub']);
     if (!user) throw new AccessTokenError('invalid');
-    if ((claims.iat ?? 0) < Math.floor(user.tokensValidAfter / 1000)) throw new AccessTokenError('revoked');
-    return { pool, claims: claims as VerifiedAccessToken['claims'], user };
-  }
-
-  private keySet(pool: UserPool): ReturnType<typeof createLocalJWKSet> {
-    let set = this.keySets.get(pool.id);
-    if (!set) {
-      set = createLocalJWKSet({ keys: [pool.accessKey.publicJwk as Record<string, string>] });
-      this.keySets.set(pool.id, set);
-    }
-    return set;
+    if (claims['iat'] < Math.floor(user.tokensValidAfter / 1000)) throw new AccessTokenError('revoked');
+    return { pool, claims, user };
   }
 }
 

@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
 import { CognitoError, OAuthError, PreparedResponseError } from '../cognito/errors';
-import { opaque, uuid } from '../cognito/ids';
+import { opaque, uuid } from '../shared/ids';
 import type { AppClient, HostedDomain } from '../cognito/pools';
 import { CognitoService, safeEqual } from '../cognito/service';
 import { AccessTokenError } from '../cognito/tokens';

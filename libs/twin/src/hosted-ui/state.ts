@@ -1,5 +1,5 @@
 import type { TwinClock } from '../contracts';
-import { opaque, sha256 } from '../cognito/ids';
+import { opaque, sha256 } from '../shared/ids';
 
 /** A signed-in browser on one hosted UI domain. */
 export interface HostedSession {

@@ -1,6 +1,6 @@
 import type { TwinClock, TwinPoolView } from '../../contracts';
-import { then, type Maybe } from './maybe';
-import { TokenMap } from './token-map';
+import { then, type Maybe } from '../../shared/maybe';
+import { TokenMap } from '../../shared/token-map';
 import { TokenVerifier, type TokenVerifierOptions, type VerifiedToken } from './token-verifier';
 
 /** An `aws_api_gateway_authorizer` of type COGNITO_USER_POOLS, as the twin enforces it. */

@@ -1,7 +1,7 @@
 import { StackError, type StackResource } from '../../stack/stack-model';
 import type { TwinContext, TwinPoolView } from '../../contracts';
 import { CognitoAuthorizer } from './authorizer';
-import { stableId } from './ids';
+import { stableId } from '../../shared/ids';
 import { templateDirectives } from './template';
 import { StageThrottle, parseMethodPath, type MethodThrottleSetting } from './throttle';
 import type { TokenVerifierOptions } from './token-verifier';

@@ -5,7 +5,7 @@ import { runAwsProxy, runHttpProxy, runMock, type IntegrationRequest, type Integ
 import type { GatewayModel, MethodModel, ResourceModel, RestApiModel, StageModel } from './model';
 import { gatewayResponse, type GatewayReply, type GatewayResponseType } from './responses';
 import { matchResource, methodFor, pathSegments } from './router';
-import { then, type Maybe } from './maybe';
+import { then, type Maybe } from '../../shared/maybe';
 import { renderTemplate } from './template';
 
 /** The request as the gateway sees it, independent of the HTTP framework. */
