@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { apiGatewayPlugin, API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
+import { API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
 import { cognitoApiPlugin } from './cognito/api';
 import { demoPlugin } from './demo/demo';
 import { opaque } from './shared/ids';
@@ -131,7 +131,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     await app.register(cognitoApiPlugin, { service });
     await app.register(oidcPlugin, { directory });
     await app.register(hostedUiPlugin, { service, secure: () => base.startsWith('https://') });
-    await app.register(apiGatewayPlugin(ctx, config.apiGateway));
+    await app.register(apiGateway.plugin());
     await app.register(demoPlugin(ctx, apiGateway));
 
     let closed = false;

@@ -12,7 +12,7 @@ export type { TerraformOutput, TerraformOutputs } from './stack/outputs';
 export { StackError, StackModel } from './stack/stack-model';
 export type { StackResource } from './stack/stack-model';
 export { DataDirError } from './store/data-dir';
-export { API_GATEWAY_RESOURCE_TYPES, apiGatewayPlugin, buildApiGateway } from './apigw/api-gateway';
+export { API_GATEWAY_RESOURCE_TYPES, buildApiGateway } from './apigw/api-gateway';
 export type { ApiGatewayOptions, ApiGatewayTwin, GatewayReply, GatewayRequest, LambdaHandler, RestApiInfo, RouteInfo, StageInfo } from './apigw/api-gateway';
 export { demoConfig, demoPlugin } from './demo/demo';
 export type { DemoConfig } from './demo/demo';

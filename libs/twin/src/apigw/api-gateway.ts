@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TwinContext } from '../contracts';
 import type { LambdaHandler } from './private/integrations';
 import { buildGatewayModel, currentBase, invokeBase, type GatewayModel } from './private/model';
@@ -81,13 +81,17 @@ export interface ApiGatewayTwin {
   apis(): RestApiInfo[];
   /** Registers the computed attributes again, e.g. `invoke_url` in twin form once the CLI has set the base URL. */
   registerAttributes(): void;
-  /** Runs one request through the gateway (framework-independent; the plugin adapts Fastify to it). */
+  /** Runs one request through the gateway (framework-independent). */
   handle(request: GatewayRequest): Promise<GatewayReply>;
-  /** The Fastify plugin serving every stage (register it once). */
+  /**
+   * The Fastify plugin that hands every stage URL to `serve` before Fastify reads the body (register it once, on the
+   * root). It is how `inject` reaches the gateway; a server built with `serve` in front never gets there.
+   */
   plugin(): FastifyPluginAsync;
   /**
-   * Serves a request on a stage URL straight from the HTTP server, ahead of Fastify's routing (the hot path of
-   * every API call); returns false, having done nothing, for any other URL. Answers exactly as the plugin does.
+   * Serves a request on a stage URL (`/restapis/<api>/<stage>/_user_request_/...` or `/<api>/<stage>/...`): the one
+   * request path of the gateway, with its one body reader and error mapping. Returns false, having done nothing, for
+   * any other URL.
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean;
 }
@@ -95,7 +99,6 @@ export interface ApiGatewayTwin {
 export type { GatewayRequest } from './private/runtime';
 export type { GatewayReply } from './private/responses';
 
-const built = new WeakMap<TwinContext, ApiGatewayTwin>();
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -113,67 +116,125 @@ export function buildApiGateway(ctx: TwinContext, options: ApiGatewayOptions = {
     lambdaHandlers: options.lambdaHandlers ?? {},
     throttling: options.throttling ?? true,
   });
-  const twin: ApiGatewayTwin = {
+  const front = new GatewayFront(runtime, options.bodyLimit ?? DEFAULT_BODY_LIMIT);
+  return {
     apis: () => describe(model, ctx),
     registerAttributes: () => {
       const base = currentBase(ctx);
       for (const [address, attrs] of model.attributes) ctx.stack.register(address, attrs(base));
     },
     handle: (request) => Promise.resolve(runtime.handle(request)),
-    plugin: () => gatewayPlugin(runtime, options.bodyLimit ?? DEFAULT_BODY_LIMIT),
-    serve: (req, res) => serveRaw(runtime, options.bodyLimit ?? DEFAULT_BODY_LIMIT, req, res),
+    plugin: () => front.plugin(),
+    serve: (req, res) => front.serve(req, res),
   };
-  built.set(ctx, twin);
-  return twin;
 }
 
 /**
- * The Fastify plugin serving `/restapis/<apiId>/<stage>/_user_request_/*` and `/<apiId>/<stage>/*`. Uses the
- * gateway `buildApiGateway` built for this context, or builds it with `options`.
+ * The HTTP side of one gateway: reads a request's body (refusing what API Gateway refuses), runs it through the
+ * runtime, and writes the answer. Everything it keeps (the answers waiting for the end of the event-loop turn) is its
+ * own, never shared between twins.
  */
-export function apiGatewayPlugin(ctx: TwinContext, options: ApiGatewayOptions = {}): FastifyPluginAsync {
-  return async (app) => {
-    const twin = built.get(ctx) ?? buildApiGateway(ctx, options);
-    await twin.plugin()(app, {});
+class GatewayFront {
+  /** Answers made in the current event-loop turn: response, answer, response, answer, ... */
+  private readonly queued: Array<ServerResponse | GatewayReply> = [];
+  private readonly flush = () => {
+    const batch = this.queued.splice(0);
+    for (let i = 0; i < batch.length; i += 2) deliver(batch[i] as ServerResponse, batch[i + 1] as GatewayReply);
   };
-}
 
-function gatewayPlugin(runtime: GatewayRuntime, bodyLimit: number): FastifyPluginAsync {
-  return async (app: FastifyInstance) => {
-    // API Gateway passes bodies through untouched: no JSON parsing, no media-type refusal.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
-    app.setErrorHandler((err: FastifyError, request, reply) => {
-      const type = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : (err.statusCode ?? 500) < 500 ? 'BAD_REQUEST_BODY' : 'API_CONFIGURATION_ERROR';
-      if (type === 'API_CONFIGURATION_ERROR') request.log.error({ err }, 'API Gateway twin failed a request');
-      const answer = gatewayResponse(undefined, type, { requestId: randomUUID(), headers: request.headers as Record<string, string>, context: {} });
-      return send(reply, answer);
+  constructor(private readonly runtime: GatewayRuntime, private readonly bodyLimit: number) {}
+
+  /** Whether a URL names a stage of one of the model's APIs (`/restapis/...` or `/<apiId>/...`). */
+  handles(method: string | undefined, url: string): boolean {
+    if (!METHODS.includes(method ?? '')) return false;
+    if (url.startsWith('/restapis/')) return true;
+    let end = url.indexOf('/', 1);
+    if (end < 0) end = url.indexOf('?', 1);
+    const first = end < 0 ? url.slice(1) : url.slice(1, end);
+    return first === 'restapis' || (first !== '' && this.runtime.model.apis.has(first));
+  }
+
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '/';
+    if (!this.handles(req.method, url)) return false;
+    this.readBody(req, res, (body) => {
+      // Most calls (MOCK integrations, cached authorizer results, known keys) are answered in the same tick.
+      try {
+        const answer = this.runtime.handle({ method: req.method ?? 'GET', url, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket?.remoteAddress ?? '', protocol: `HTTP/${req.httpVersion}` });
+        if (answer instanceof Promise) answer.then((a) => deliver(res, a), () => this.refuse(req, res, 'API_CONFIGURATION_ERROR'));
+        else this.deliverSoon(res, answer);
+      } catch {
+        this.refuse(req, res, 'API_CONFIGURATION_ERROR');
+      }
     });
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const answer = await runtime.handle({
-        method: request.method,
-        url: request.raw.url ?? request.url,
-        headers: request.headers,
-        rawHeaders: request.raw.rawHeaders,
-        body: Buffer.isBuffer(request.body) ? request.body : EMPTY,
-        sourceIp: request.ip,
-        protocol: `HTTP/${request.raw.httpVersion}`,
-      });
-      if (answer.diagnostic) request.log.warn({ requestId: answer.headers['x-amzn-RequestId'] }, answer.diagnostic);
-      return send(reply, answer);
-    };
-    const urls = new Set(['/restapis', '/restapis/*']);
-    for (const api of runtime.model.apis.values()) {
-      urls.add(`/${api.id}`);
-      urls.add(`/${api.id}/*`);
-    }
-    for (const url of urls) app.route({ method: METHODS, url, exposeHeadRoute: false, config: { errorStyle: 'apigw' }, handler });
-  };
-}
+    return true;
+  }
 
-function send(reply: FastifyReply, answer: GatewayReply): void {
-  reply.hijack();
-  deliver(reply.raw, answer);
+  /** The Fastify side: stage URLs go to `serve` from the first hook, before Fastify parses a body. */
+  plugin(): FastifyPluginAsync {
+    const plugin: FastifyPluginAsync = async (app) => {
+      app.addHook('onRequest', (request, reply, done) => {
+        if (!this.handles(request.raw.method, request.raw.url ?? '/')) {
+          done();
+          return;
+        }
+        reply.hijack();
+        this.serve(request.raw, reply.raw);
+      });
+    };
+    // Like fastify-plugin: the hook belongs to the app it is registered on, so it sees every route and the 404s.
+    (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+    return plugin;
+  }
+
+  /** The one body reader: API Gateway passes bodies through untouched, up to the limit. */
+  private readBody(req: IncomingMessage, res: ServerResponse, then: (body: Buffer) => void): void {
+    const length = req.headers['content-length'];
+    if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+      then(EMPTY);
+      return;
+    }
+    if (length !== undefined && !(Number(length) <= this.bodyLimit)) {
+      this.refuse(req, res, /^\d+$/.test(length) ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST_BODY');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    const refuse = (type: 'REQUEST_TOO_LARGE' | 'BAD_REQUEST_BODY') => {
+      if (refused) return;
+      refused = true;
+      this.refuse(req, res, type);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > this.bodyLimit) refuse('REQUEST_TOO_LARGE');
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!refused) then(Buffer.concat(chunks, size));
+    });
+    req.on('error', () => refuse('BAD_REQUEST_BODY'));
+  }
+
+  /** The one error mapping for what fails outside the runtime's pipeline: a gateway response, connection closed for bodies. */
+  private refuse(req: IncomingMessage, res: ServerResponse, type: 'REQUEST_TOO_LARGE' | 'BAD_REQUEST_BODY' | 'API_CONFIGURATION_ERROR'): void {
+    if (type !== 'API_CONFIGURATION_ERROR' && !res.headersSent) res.setHeader('connection', 'close');
+    deliver(res, gatewayResponse(undefined, type, { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
+    if (type !== 'API_CONFIGURATION_ERROR') req.resume();
+  }
+
+  /**
+   * Answers made in one event-loop turn, written together at its end. Every write wakes the client's reader; written
+   * one by one between requests, nearly each wake-up found the client asleep, and in the benchmark those wake-ups cost
+   * as much CPU as the gateway itself. Batched, one wake-up serves many answers (kernel time per request fell by about
+   * a third). The wait is at most the rest of the turn; a connection's answers keep their order.
+   */
+  private deliverSoon(res: ServerResponse, answer: GatewayReply): void {
+    if (this.queued.length === 0) setImmediate(this.flush);
+    this.queued.push(res, answer);
+  }
 }
 
 /**
@@ -210,77 +271,6 @@ function write(res: ServerResponse, answer: GatewayReply): void {
   // Node joins head and body into one write only for a string body; latin1 carries a Buffer's bytes unchanged.
   if (typeof body === 'string') res.end(body, 'utf8');
   else res.end(body.toString('latin1'), 'latin1');
-}
-
-/**
- * Answers made in one event-loop turn, written together at its end. Every write wakes the client's reader; written
- * one by one between requests, nearly each wake-up found the client asleep, and in the benchmark those wake-ups cost
- * as much CPU as the gateway itself. Batched, one wake-up serves many answers (kernel time per request fell by about
- * a third). The wait is at most the rest of the turn; a connection's answers keep their order.
- */
-const queued: Array<ServerResponse | GatewayReply> = [];
-
-function flushQueued(): void {
-  const batch = queued.splice(0);
-  for (let i = 0; i < batch.length; i += 2) deliver(batch[i] as ServerResponse, batch[i + 1] as GatewayReply);
-}
-
-function deliverSoon(res: ServerResponse, answer: GatewayReply): void {
-  if (queued.length === 0) setImmediate(flushQueued);
-  queued.push(res, answer);
-}
-
-/** Whether a URL names a stage of one of the model's APIs (`/restapis/...` or `/<apiId>/...`). */
-function isGatewayUrl(model: GatewayModel, url: string): boolean {
-  if (url.startsWith('/restapis/')) return true;
-  const end = url.indexOf('/', 1);
-  return end > 1 && model.apis.has(url.slice(1, end));
-}
-
-function serveRaw(runtime: GatewayRuntime, bodyLimit: number, req: IncomingMessage, res: ServerResponse): boolean {
-  const url = req.url ?? '/';
-  if (!METHODS.includes(req.method ?? '') || !isGatewayUrl(runtime.model, url)) return false;
-  const failed = () => deliver(res, gatewayResponse(undefined, 'API_CONFIGURATION_ERROR', { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
-  const respond = (body: Buffer) => {
-    // Most calls (MOCK integrations, cached authorizer results, known keys) are answered in the same tick.
-    try {
-      const answer = runtime.handle({ method: req.method ?? 'GET', url, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress ?? '', protocol: `HTTP/${req.httpVersion}` });
-      if (answer instanceof Promise) answer.then((a) => deliver(res, a), failed);
-      else deliverSoon(res, answer);
-    } catch {
-      failed();
-    }
-  };
-  const length = req.headers['content-length'];
-  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
-    respond(EMPTY);
-    return true;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let refused = false;
-  const refuse = (type: 'REQUEST_TOO_LARGE' | 'BAD_REQUEST_BODY') => {
-    if (refused) return;
-    refused = true;
-    res.setHeader('connection', 'close');
-    deliver(res, gatewayResponse(undefined, type, { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
-    req.resume();
-  };
-  if (length !== undefined && !(Number(length) <= bodyLimit)) {
-    refuse(/^\d+$/.test(length) ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST_BODY');
-    return true;
-  }
-  req.on('data', (chunk: Buffer) => {
-    if (refused) return;
-    size += chunk.length;
-    if (size > bodyLimit) refuse('REQUEST_TOO_LARGE');
-    else chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (!refused) respond(Buffer.concat(chunks, size));
-  });
-  req.on('error', () => refuse('BAD_REQUEST_BODY'));
-  return true;
 }
 
 function describe(model: GatewayModel, ctx: TwinContext): RestApiInfo[] {

@@ -46,6 +46,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * `x-amzn-RequestId` on every answer and one access-log line per request in the stage's format.
  */
 export class GatewayRuntime {
+  /** 12 random bytes per X-Ray trace id, drawn from a pool refilled in one call (a call per request costs more). */
+  private readonly tracePool = Buffer.alloc(TRACE_BYTES * 512);
+  private traceOffset = this.tracePool.length;
+  /** `$context.requestTime` of the current second: requests within one second share the text. */
+  private clfSecond = -1;
+  private clfText = '';
+
   constructor(
     readonly model: GatewayModel,
     private readonly ctx: TwinContext,
@@ -69,14 +76,14 @@ export class GatewayRuntime {
       httpMethod: req.method,
       path: target.stage ? `/${target.stage.name}${target.rest ?? ''}` : rawPath,
       protocol: req.protocol,
-      requestTime: clfTime(now),
+      requestTime: this.clfTime(now),
       requestTimeEpoch: now,
       accountId: this.model.accountId,
       domainName: host,
       domainPrefix: target.api?.id,
       identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] },
     };
-    if (target.stage?.xray) context['xrayTraceId'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${traceHex()}`;
+    if (target.stage?.xray) context['xrayTraceId'] = `Root=1-${Math.floor(now / 1000).toString(16)}-${this.traceHex()}`;
     const log: Record<string, unknown> = {};
     const failed = (err: unknown): GatewayReply => {
       log['failure'] = (err as Error)?.message;
@@ -256,6 +263,26 @@ export class GatewayRuntime {
     return { api, stage, rest: pos > rawPath.length ? '/' : `/${rawPath.slice(pos)}` };
   }
 
+  /** 24 random hex digits, the last part of an X-Ray trace id. */
+  private traceHex(): string {
+    if (this.traceOffset === this.tracePool.length) {
+      randomFillSync(this.tracePool);
+      this.traceOffset = 0;
+    }
+    this.traceOffset += TRACE_BYTES;
+    return this.tracePool.toString('hex', this.traceOffset - TRACE_BYTES, this.traceOffset);
+  }
+
+  /** Common Log Format time of `ms`. */
+  private clfTime(ms: number): string {
+    const second = Math.floor(ms / 1000);
+    if (second !== this.clfSecond) {
+      this.clfSecond = second;
+      this.clfText = formatClf(ms);
+    }
+    return this.clfText;
+  }
+
   private writeAccessLog(format: string, context: Record<string, unknown>, reply: GatewayReply, started: number, log: Record<string, unknown>): void {
     context['status'] = reply.statusCode;
     context['responseLength'] = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
@@ -275,33 +302,7 @@ function headerBytes(raw: readonly string[]): number {
   return n;
 }
 
-/** 12 random bytes per X-Ray trace id, drawn from a pool refilled in one call (a call per request costs more). */
 const TRACE_BYTES = 12;
-const tracePool = Buffer.alloc(TRACE_BYTES * 512);
-let traceOffset = tracePool.length;
-
-/** 24 random hex digits, the last part of an X-Ray trace id. */
-function traceHex(): string {
-  if (traceOffset === tracePool.length) {
-    randomFillSync(tracePool);
-    traceOffset = 0;
-  }
-  traceOffset += TRACE_BYTES;
-  return tracePool.toString('hex', traceOffset - TRACE_BYTES, traceOffset);
-}
-
-let clfSecond = -1;
-let clfText = '';
-
-/** Common Log Format time of `ms`; requests within one second share the text. */
-function clfTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== clfSecond) {
-    clfSecond = second;
-    clfText = formatClf(ms);
-  }
-  return clfText;
-}
 
 /** `$context.requestTime` in CLF: `26/Nov/2026:09:05:25 +0000`. */
 function formatClf(ms: number): string {
