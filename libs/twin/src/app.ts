@@ -5,6 +5,7 @@ import { API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApi
 import { cognitoApiPlugin } from './cognito/api';
 import { demoPlugin } from './demo/demo';
 import { opaque } from './shared/ids';
+import { CodeStore, oauthPlugin } from './cognito/oauth';
 import { oidcPlugin } from './cognito/oidc';
 import type { ScryptParams } from './cognito/passwords';
 import { buildCognito, COGNITO_TYPES, CognitoDirectory } from './cognito/pools';
@@ -12,7 +13,7 @@ import { createStackUsers, StackUserReport } from './cognito/stack-users';
 import { CognitoService, DeliveredMessage } from './cognito/service';
 import { TwinClock, TwinContext, TwinErrorStyle, TwinHttpError } from './contracts';
 import { errorPage } from './hosted-ui/html';
-import { hostedUiPlugin } from './hosted-ui/routes';
+import { hostedUiPlugin, SessionStore } from './hosted-ui';
 import { outputsOf, TerraformOutputs } from './stack/outputs';
 import { StackError, StackModel } from './stack/stack-model';
 import { TwinStore } from './store/store';
@@ -130,7 +131,9 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     app.setNotFoundHandler(notFound);
     await app.register(cognitoApiPlugin, { service });
     await app.register(oidcPlugin, { directory });
-    await app.register(hostedUiPlugin, { service, secure: () => base.startsWith('https://') });
+    const oauth = { service, codes: new CodeStore(clock), sessions: new SessionStore(clock, () => base.startsWith('https://')) };
+    await app.register(oauthPlugin, oauth);
+    await app.register(hostedUiPlugin, oauth);
     await app.register(apiGateway.plugin());
     await app.register(demoPlugin(ctx, apiGateway));
 

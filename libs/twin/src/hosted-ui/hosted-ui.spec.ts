@@ -476,4 +476,13 @@ describe('several domains stay apart', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('text/html');
   });
+
+  it('answers every endpoint of a domain no pool has with the not-found page, before reading its query or body', async () => {
+    for (const [method, path] of [['GET', '/oauth2/authorize?client_id=' + 'x'.repeat(500)], ['POST', '/oauth2/token'], ['POST', '/oauth2/revoke'], ['GET', '/oauth2/userInfo'], ['GET', '/logout'], ['POST', '/login'], ['POST', '/changePassword'], ['GET', '/error'], ['GET', '/signedOut']] as const) {
+      const res = await fetch(`${t.base}/auth/no-such-domain${path}`, { method, headers: method === 'POST' ? { 'content-type': 'application/json' } : {}, body: method === 'POST' ? '{"not":"a form"}' : undefined });
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(await res.text()).toContain('No hosted UI page here');
+    }
+  });
 });
