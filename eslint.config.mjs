@@ -1,5 +1,26 @@
 import nx from '@nx/eslint-plugin';
 
+const PROVIDER_ROOT = { name: '@cdktf/provider-aws', message: 'Import the resource by deep path: @cdktf/provider-aws/lib/<resource>.' };
+
+/** Forbids the twin's folders `from` to import the folders (or top-level modules) `above`. */
+function twinLayer(from, above) {
+  return [
+    {
+      files: from.map((f) => `libs/twin/src/${f}/**/*.ts`),
+      ignores: ['**/*.spec.ts', '**/*.fixture.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [PROVIDER_ROOT],
+            patterns: [{ regex: `^(\\.\\.?/)+(${above.join('|')})(/|$)`, message: `the twin's layers: ${from.join(', ')} must not import ${above.join(', ')} (a layer imports only from layers below it)` }],
+          },
+        ],
+      },
+    },
+  ];
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -33,12 +54,19 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@cdktf/provider-aws', message: 'Import the resource by deep path: @cdktf/provider-aws/lib/<resource>.' }],
+          paths: [PROVIDER_ROOT],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The twin's layers, lowest first: shared helpers; the stack reader and the store; Cognito and API Gateway; the
+  // hosted UI and the demo page; the app and its CLI. A layer imports only from layers below it (tests may reach up).
+  ...twinLayer(['shared'], ['stack', 'store', 'cognito', 'apigw', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['stack', 'store'], ['cognito', 'apigw', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['cognito'], ['apigw', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['apigw'], ['cognito', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['hosted-ui', 'demo'], ['app', 'cli']),
   {
     // Tests build partial fixtures of synthesized JSON; loose types there are deliberate.
     files: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.fixture.ts', '**/test-support/**/*.ts'],

@@ -14,7 +14,9 @@ import { CognitoService, DeliveredMessage } from './cognito/service';
 import { TwinClock, TwinContext, TwinErrorStyle, TwinHttpError } from './contracts';
 import { errorPage } from './hosted-ui/html';
 import { hostedUiPlugin, SessionStore } from './hosted-ui';
-import { outputsOf, TerraformOutputs } from './stack/outputs';
+import { executeApiUrls } from './apigw/urls';
+import { cognitoUrls } from './cognito/urls';
+import { chain, output, outputsOf, TerraformOutputs } from './stack/outputs';
 import { StackError, StackModel } from './stack/stack-model';
 import { TwinStore } from './store/store';
 
@@ -148,7 +150,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
         base = url.replace(/\/+$/, '');
         apiGateway.registerAttributes();
       },
-      outputs: () => outputsOf(stack, base, directory, stackUsers, warnings),
+      outputs: () => twinOutputs(stack, base, directory, stackUsers, warnings),
       async close() {
         if (closed) return;
         closed = true;
@@ -163,6 +165,20 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     store.close();
     throw err;
   }
+}
+
+/**
+ * The stack's outputs resolved to twin values (AWS URLs mapped to the twin's), plus `cognito_idp_endpoint` (the base
+ * URL, for the AWS SDK) and `temporary_passwords` (sensitive: user name → the temporary password valid now, for the
+ * stack's users that have not yet replaced theirs).
+ */
+function twinOutputs(stack: StackModel, base: string, directory: CognitoDirectory, users: readonly StackUserReport[], warnings: string[]): TerraformOutputs {
+  const out = outputsOf(stack, chain(cognitoUrls(base, directory), executeApiUrls(base)), warnings);
+  out['cognito_idp_endpoint'] = output(base);
+  const passwords: Record<string, string> = {};
+  for (const u of users) if (u.temporaryPassword !== undefined) passwords[u.username] = u.temporaryPassword;
+  if (Object.keys(passwords).length > 0) out['temporary_passwords'] = { sensitive: true, type: ['map', 'string'], value: passwords };
+  return out;
 }
 
 function providerOf(stack: StackModel, config: TwinConfig): { region: string; accountId: string } {
