@@ -1,5 +1,5 @@
 // Generates the RSA signing keys that tests hand to their twins (see reusableKey in
-// src/cognito/test-kit.fixture.ts) once per Jest run instead of once per test file: key generation was the largest
+// src/test-support/keys.ts) once per Jest run instead of once per test file: key generation was the largest
 // share of the suite's CPU time. Workers inherit the file's path through the environment; the fixture generates its
 // own keys when run without it.
 const { createHash, generateKeyPair } = require('node:crypto');

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mintExpiredIdToken } from '@secure-api/twin';
+import { mintExpiredIdToken } from '@secure-api/twin/testing';
 import { readTarget } from './lib/outputs';
 
 const USAGE = 'usage: e2e --stack <env> [--outputs FILE]';

@@ -1,5 +1,3 @@
-export { mintExpiredIdToken, mintIdToken } from './testing/expired-token';
-export type { ExpiredTokenOptions, IdTokenOptions } from './testing/expired-token';
 export { buildApp } from './app';
 export type { TwinApp, TwinConfig } from './app';
 export { TwinHttpError } from './contracts';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { TwinContext } from '../contracts';
 import { buildApiGateway, type ApiGatewayOptions, type ApiGatewayTwin } from './api-gateway';
-import { fixtureContext, type FakePool, type FixtureOptions, type TestClock } from './test-kit.fixture';
+import { gatewayContext, type FakePool, type FixtureOptions, type TestClock } from '../test-support';
 
 interface Running {
   app: FastifyInstance;
@@ -19,7 +19,7 @@ interface Running {
 }
 
 async function start(fixture: FixtureOptions = {}, options: ApiGatewayOptions = {}): Promise<Running> {
-  const { ctx, pool, other, clock } = await fixtureContext(fixture);
+  const { ctx, pool, other, clock } = await gatewayContext(fixture);
   const lines: string[] = [];
   const twin = buildApiGateway(ctx, { accessLog: (l) => lines.push(l), ...options });
   const app = Fastify();
@@ -450,7 +450,7 @@ describe('API calls served ahead of Fastify (serve)', () => {
   let url: (path: string) => string;
 
   beforeAll(async () => {
-    const { ctx } = await fixtureContext();
+    const { ctx } = await gatewayContext();
     const twin = buildApiGateway(ctx, { accessLog: () => undefined, bodyLimit: 1024 });
     server = createServer((req, res) => {
       if (twin.serve(req, res)) return;
@@ -537,7 +537,7 @@ describe('API calls served ahead of Fastify (serve)', () => {
   });
 
   it('writes every good answer of a turn even when one of them cannot travel over HTTP', async () => {
-    const { ctx } = await fixtureContext({ gatewayResponses: { UNAUTHORIZED: { response_parameters: { 'gatewayresponse.header.X-Note': "'checked \u2713'" } } } });
+    const { ctx } = await gatewayContext({ gatewayResponses: { UNAUTHORIZED: { response_parameters: { 'gatewayresponse.header.X-Note': "'checked \u2713'" } } } });
     const twin = buildApiGateway(ctx, { accessLog: () => undefined });
     const other = createServer((req, res) => {
       if (!twin.serve(req, res)) res.end();

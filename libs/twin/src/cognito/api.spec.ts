@@ -5,7 +5,7 @@ import {
   RespondToAuthChallengeCommand, RevokeTokenCommand, SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createHmac } from 'node:crypto';
-import { DEMO_EMAIL, ids, RunningTwin, startTwin } from './test-kit.fixture';
+import { DEMO_EMAIL, ids, RunningTwin, startTwin } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { synthDevStack } from '../demo/test-kit.fixture';
+import { synthDevStack } from '../test-support';
 import { formOf, MiniBrowser } from '../hosted-ui/browser.fixture';
-import { RunningTwin, startTwin } from './test-kit.fixture';
+import { RunningTwin, startTwin } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);

@@ -1,4 +1,4 @@
-import { ids, RunningTwin, startTwin } from './test-kit.fixture';
+import { ids, RunningTwin, startTwin } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);

@@ -2,7 +2,7 @@ import { AdminCreateUserCommand, CognitoIdentityProviderClient, GetUserCommand, 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ids, RunningTwin, startTwin } from './test-kit.fixture';
+import { ids, RunningTwin, startTwin } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);

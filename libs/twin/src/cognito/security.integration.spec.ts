@@ -1,5 +1,5 @@
 import { DEFAULT_SCRYPT } from './passwords';
-import { ids, RunningTwin, startTwin, TestClock } from './test-kit.fixture';
+import { ids, RunningTwin, startTwin, TestClock } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);

@@ -2,7 +2,7 @@ import { InitiateAuthCommand, CognitoIdentityProviderClient, AdminCreateUserComm
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { ids, RunningTwin, startTwin } from './test-kit.fixture';
+import { ids, RunningTwin, startTwin } from '../test-support';
 import { atHash } from './tokens';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mintExpiredIdToken } from '../testing/expired-token';
-import { frontDoor, startTwin, synthDevStack, withLocalPort, type DevTwin } from './test-kit.fixture';
+import { frontDoor, startTwin, synthDevStack, withLocalPort, type RunningTwin } from '../test-support';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const NEW_PASSWORD = 'Demo-Passw0rd-2026!';
@@ -13,11 +13,11 @@ beforeAll(() => {
 
 /** The twin of the real dev stack: the demo's configuration, the API's answers, the access log. */
 describe('the twin of the dev stack over HTTP', () => {
-  let t: DevTwin;
+  let t: RunningTwin;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    t = await startTwin(devJson, (l) => lines.push(l));
+    t = await startTwin({ json: devJson, apiGateway: { accessLog: (l) => lines.push(l) } });
   }, 30_000);
   afterAll(() => t?.close());
 
@@ -111,7 +111,7 @@ describe('the twin of the dev stack over HTTP', () => {
 
 describe('config.json without a /callback client', () => {
   it('answers 404 naming the fix', async () => {
-    const t = await startTwin(JSON.parse(JSON.stringify(devJson).replace(/\/callback/g, '/signed-in')) as Record<string, unknown>);
+    const t = await startTwin({ json: JSON.parse(JSON.stringify(devJson).replace(/\/callback/g, '/signed-in')) as Record<string, unknown> });
     try {
       const res = await fetch(`${t.base}/callback/config.json`);
       expect(res.status).toBe(404);
@@ -124,7 +124,7 @@ describe('config.json without a /callback client', () => {
 
 /** The walk-through in a browser: the demo page signs in on the hosted UI and calls the API. */
 describe('the demo page in headless Chromium', () => {
-  let t: DevTwin;
+  let t: RunningTwin;
   let door: Awaited<ReturnType<typeof frontDoor>>;
   let browser: Browser;
   let origin: string;
@@ -134,7 +134,7 @@ describe('the demo page in headless Chromium', () => {
     let target = '';
     door = await frontDoor(() => target);
     origin = `http://localhost:${door.port}`;
-    t = await startTwin(withLocalPort(devJson, door.port));
+    t = await startTwin({ json: withLocalPort(devJson, door.port) });
     target = t.base;
     temporaryPassword = String(t.twin.stackUsers.find((u) => u.username === 'demo@example.com')?.temporaryPassword);
     browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });

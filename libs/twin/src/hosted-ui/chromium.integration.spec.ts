@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser, chromium } from 'playwright-core';
-import { fixtureStack, ids, RunningTwin, startTwin } from '../cognito/test-kit.fixture';
+import { fixtureStack, ids, RunningTwin, startTwin } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);

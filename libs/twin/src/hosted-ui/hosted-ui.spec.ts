@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { CALLBACK, ids, LOGOUT, RunningTwin, startTwin, TestClock } from '../cognito/test-kit.fixture';
+import { CALLBACK, ids, LOGOUT, RunningTwin, startTwin, TestClock } from '../test-support';
 import { atHash } from '../cognito/tokens';
 import { formOf, MiniBrowser, pkce } from './browser.fixture';
 

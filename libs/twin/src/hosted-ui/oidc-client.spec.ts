@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { CALLBACK, ids, RunningTwin, startTwin } from '../cognito/test-kit.fixture';
+import { CALLBACK, ids, RunningTwin, startTwin } from '../test-support';
 import { formOf, MiniBrowser } from './browser.fixture';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.

@@ -1,4 +1,4 @@
-import { FakePool, TestClock } from '../test-kit.fixture';
+import { FakePool, TestClock } from '../../test-support';
 import { CognitoAuthorizer, claimsAsStrings, type CognitoAuthorizerConfig } from './authorizer';
 
 const BASE = 'http://127.0.0.1:4566';

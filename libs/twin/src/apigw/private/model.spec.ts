@@ -1,6 +1,6 @@
 import type { TwinContext } from '../../contracts';
 import { StackError, StackModel } from '../../stack/stack-model';
-import { FakePool, TestClock, directory, fixtureStack } from '../test-kit.fixture';
+import { FakePool, TestClock, poolDirectory, fixtureStack } from '../../test-support';
 import { runMock } from './integrations';
 import { buildGatewayModel } from './model';
 
@@ -16,7 +16,7 @@ function context(mutate: (resources: Json) => void = () => undefined, base: () =
   mutate(json.resource);
   const stack = new StackModel(json, 'fixture');
   stack.register('aws_cognito_user_pool.Pool', { id: pool.id, arn: pool.arn });
-  return { stack, clock: new TestClock(), baseUrl: base, pools: directory([pool]), warnings: [] };
+  return { stack, clock: new TestClock(), baseUrl: base, pools: poolDirectory([pool]), warnings: [] };
 }
 
 const resolveIn = (ctx: TwinContext, ref: string) => ctx.stack.resolve<string>(`\${${ref}}`, 'test');

@@ -1,4 +1,4 @@
-import { TestClock } from '../test-kit.fixture';
+import { TestClock } from '../../test-support';
 import { ACCOUNT_DEFAULT_LIMITS, StageThrottle, TokenBucket, parseMethodPath } from './throttle';
 
 describe('throttling', () => {

@@ -2,7 +2,7 @@ import { KeyObject, createHmac, createPublicKey, generateKeyPairSync, sign as rs
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactSign, SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { FakePool, TestClock, b64 } from '../test-kit.fixture';
+import { FakePool, TestClock, b64 } from '../../test-support';
 import { MAX_TOKEN_BYTES, TokenVerifier, type VerifyResult } from './token-verifier';
 
 const BASE = 'http://127.0.0.1:4566';
