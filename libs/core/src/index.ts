@@ -1,3 +1,4 @@
 export { ValidationError, isUnresolved, validateRange } from './lib/validation-error';
 export { validateRedirectUrl } from './lib/url';
 export { regionOf } from './lib/region';
+export { atSynth } from './lib/at-synth';

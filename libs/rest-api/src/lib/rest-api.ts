@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Aspects, Lazy, TerraformStack, type IResolveContext, type TerraformResource } from 'cdktf';
+import { Lazy, TerraformStack, type IResolveContext, type TerraformResource } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import type { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
@@ -13,7 +13,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
-import { isUnresolved, regionOf, validateRange, ValidationError } from '@secure-api/core';
+import { atSynth, isUnresolved, regionOf, validateRange, ValidationError } from '@secure-api/core';
 import type { IAuthorizer, IRestApi } from './authorizer';
 import {
   CACHE_CLUSTER_SIZES,
@@ -322,7 +322,7 @@ export class RestApi extends Construct implements IRestApi {
 
     // Resource servers (and so the scopes an authorizer can grant) may be declared after the API: check the
     // scopes once the tree is complete, at synth, before anything is written.
-    Aspects.of(this).add({ visit: (node: IConstruct) => node === this && this.scopeChecks.forEach((check) => check()) });
+    atSynth(this, () => this.scopeChecks.forEach((check) => check()));
   }
 
   private authorizationOf(route: ParsedRoute, defaultAuthorizer: IAuthorizer | undefined): { public: true } | { authorizer: IAuthorizer; scopes?: readonly string[] } {

@@ -3,7 +3,7 @@ import { isUnresolved, ValidationError } from '@secure-api/core';
 import { Construct, type IConstruct } from 'constructs';
 import { OAuthScope } from './oauth-scope';
 import { COGNITO_NAME } from './private/names';
-import { registerServer, serversOf } from './private/registry';
+import { RESOURCE_SERVER, resourceServersOf } from './private/tree';
 import type { IUserPool } from './user-pool';
 
 /** A resource server: an API whose custom scopes appear in access tokens. */
@@ -53,6 +53,8 @@ const SCOPE_NAME = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/;
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html
  */
 export class ResourceServer extends Construct implements IResourceServer {
+  /** Found in the tree by the pool's clients and by the pool itself (`resourceServerScopes`). */
+  readonly [RESOURCE_SERVER] = true as const;
   readonly identifier: string;
   readonly scopeNames: readonly string[];
   /** The pool the server belongs to. */
@@ -67,7 +69,7 @@ export class ResourceServer extends Construct implements IResourceServer {
       if (!IDENTIFIER.test(identifier)) {
         throw new ValidationError(this, 'identifier', identifier, 'must be 1 to 256 printable characters without spaces, " or \\', 'use a URL such as https://api.example.com or a name such as orders-api');
       }
-      if (serversOf(props.userPool).some((s) => s.identifier === identifier)) {
+      if (resourceServersOf(props.userPool, scope).some((s) => s.identifier === identifier)) {
         throw new ValidationError(this, 'identifier', identifier, 'is already used by another resource server of this pool', 'give each resource server its own identifier');
       }
     }
@@ -101,7 +103,6 @@ export class ResourceServer extends Construct implements IResourceServer {
       name,
       scope: scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
     });
-    registerServer(props.userPool, { identifier, scopes: this.scopeNames, resource: this.resource });
   }
 
   /** The OAuth scope `identifier/name`; throws when this server does not define `name`. */

@@ -1,11 +1,11 @@
-import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
-import { isUnresolved, validateRedirectUrl, ValidationError } from '@secure-api/core';
+import { CognitoUserPoolClient, type CognitoUserPoolClientConfig } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { atSynth, isUnresolved, validateRedirectUrl, ValidationError } from '@secure-api/core';
 import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { OAuthScope } from './oauth-scope';
 import { COGNITO_NAME, nameFromPath } from './private/names';
-import { listenForServers, type RegisteredServer } from './private/registry';
+import { resourceServersOf } from './private/tree';
 import { contextFlag, validateDuration } from './private/validate';
 import type { IUserPool } from './user-pool';
 
@@ -208,58 +208,133 @@ export class UserPoolClient extends Construct {
   /** The underlying Terraform resource. */
   readonly resource: CognitoUserPoolClient;
 
-  private readonly scopeList: string[];
+  /** The scopes as given (with `openid` implied), or the standard defaults when `usesDefaultScopes`. */
+  private readonly givenScopes: readonly string[];
+  /** Defaulted scopes also hold every resource-server scope of the pool, added before or after this client. */
   private readonly usesDefaultScopes: boolean;
 
   constructor(scope: Construct, id: string, props: UserPoolClientProps) {
     super(scope, id);
     this.userPool = props.userPool;
-    this.name = props.name ?? nameFromPath(this, 128);
-    if (!isUnresolved(this.name) && (this.name.length > 128 || !COGNITO_NAME.test(this.name))) {
-      throw new ValidationError(this, 'name', this.name, 'must be 1 to 128 of letters, digits, spaces and _+=,.@-', 'choose a name such as "web"');
-    }
+    this.name = this.configureName(props);
+    const flows = this.configureFlows(props);
+    this.oAuthFlows = flows;
+    this.hasSecret = this.configureSecret(props, flows);
+    const { callbackUrls, logoutUrls, defaultRedirectUri } = this.configureRedirects(props, flows);
+    this.callbackUrls = callbackUrls;
+    this.logoutUrls = logoutUrls;
+    const { given, defaulted } = this.configureScopes(props, flows);
+    this.givenScopes = given;
+    this.usesDefaultScopes = defaulted;
+    const validity = this.configureValidity(props);
 
-    const oAuth = props.oAuth ?? {};
+    const oauthOn = !props.disableOAuth;
+    this.resource = new CognitoUserPoolClient(this, 'Resource', {
+      name: this.name,
+      userPoolId: props.userPool.userPoolId,
+      generateSecret: this.hasSecret,
+      allowedOauthFlowsUserPoolClient: oauthOn,
+      allowedOauthFlows: oauthOn ? [...(flows.authorizationCodeGrant ? ['code'] : []), ...(flows.implicitCodeGrant ? ['implicit'] : []), ...(flows.clientCredentials ? ['client_credentials'] : [])] : undefined,
+      allowedOauthScopes: oauthOn ? [...this.givenScopes] : undefined,
+      callbackUrls: callbackUrls.length ? [...callbackUrls] : undefined,
+      logoutUrls: logoutUrls.length ? [...logoutUrls] : undefined,
+      defaultRedirectUri,
+      supportedIdentityProviders: [...(props.supportedIdentityProviders ?? ['COGNITO'])],
+      explicitAuthFlows: this.configureAuthFlows(props),
+      preventUserExistenceErrors: (props.preventUserExistenceErrors ?? true) ? 'ENABLED' : 'LEGACY',
+      enableTokenRevocation: props.enableTokenRevocation ?? true,
+      ...validity,
+    });
+    this.clientId = this.resource.id;
+    if (oauthOn) atSynth(this, () => this.bindResourceServers());
+  }
+
+  /** The scopes the client may request, full names (with the pool's resource-server scopes when defaulted). */
+  get scopes(): readonly string[] {
+    if (!this.usesDefaultScopes) return [...this.givenScopes];
+    const out = [...this.givenScopes];
+    for (const s of resourceServersOf(this.userPool, this).flatMap((server) => server.scopeNames)) if (!out.includes(s)) out.push(s);
+    return out;
+  }
+
+  /** Whether the implicit grant is on. */
+  get allowsImplicitGrant(): boolean {
+    return this.oAuthFlows.implicitCodeGrant;
+  }
+
+  /** The client secret (a sensitive Terraform reference). Throws for a client without a secret. */
+  get clientSecret(): string {
+    if (!this.hasSecret) {
+      throw new ValidationError(this, 'generateSecret', false, 'the client has no secret to read', 'set generateSecret: true (server-side clients only)');
+    }
+    return this.resource.clientSecret;
+  }
+
+  private configureName(props: UserPoolClientProps): string {
+    const name = props.name ?? nameFromPath(this, 128);
+    if (!isUnresolved(name) && (name.length > 128 || !COGNITO_NAME.test(name))) {
+      throw new ValidationError(this, 'name', name, 'must be 1 to 128 of letters, digits, spaces and _+=,.@-', 'choose a name such as "web"');
+    }
+    return name;
+  }
+
+  /** The grants: code + PKCE by default; implicit only as an opt-in the environment allows; client_credentials alone. */
+  private configureFlows(props: UserPoolClientProps): Required<OAuthFlows> {
     if (props.disableOAuth && props.oAuth) {
       throw new ValidationError(this, 'oAuth', 'set with disableOAuth: true', 'OAuth settings have no effect on a client without OAuth', 'remove oAuth, or remove disableOAuth');
     }
-    const flows = props.disableOAuth ? {} : (oAuth.flows ?? { authorizationCodeGrant: true });
-    this.oAuthFlows = {
-      authorizationCodeGrant: flows.authorizationCodeGrant ?? false,
-      implicitCodeGrant: flows.implicitCodeGrant ?? false,
-      clientCredentials: flows.clientCredentials ?? false,
+    const given = props.disableOAuth ? {} : (props.oAuth?.flows ?? { authorizationCodeGrant: true });
+    const flows = {
+      authorizationCodeGrant: given.authorizationCodeGrant ?? false,
+      implicitCodeGrant: given.implicitCodeGrant ?? false,
+      clientCredentials: given.clientCredentials ?? false,
     };
-    const { authorizationCodeGrant: code, implicitCodeGrant: implicit, clientCredentials } = this.oAuthFlows;
-    const browser = code || implicit;
-    if (!props.disableOAuth && !browser && !clientCredentials) {
-      throw new ValidationError(this, 'oAuth.flows', flows, 'enables no OAuth flow', 'enable authorizationCodeGrant (or clientCredentials), or set disableOAuth: true');
+    const browser = flows.authorizationCodeGrant || flows.implicitCodeGrant;
+    if (!props.disableOAuth && !browser && !flows.clientCredentials) {
+      throw new ValidationError(this, 'oAuth.flows', given, 'enables no OAuth flow', 'enable authorizationCodeGrant (or clientCredentials), or set disableOAuth: true');
     }
-    if (implicit && contextFlag(this, FORBID_IMPLICIT_GRANT_CONTEXT)) {
+    if (flows.implicitCodeGrant && contextFlag(this, FORBID_IMPLICIT_GRANT_CONTEXT)) {
       throw new ValidationError(this, 'oAuth.flows.implicitCodeGrant', true, `the implicit grant is forbidden in this environment (context ${FORBID_IMPLICIT_GRANT_CONTEXT} is true)`, 'remove implicitCodeGrant and use authorizationCodeGrant with PKCE');
     }
-    if (clientCredentials && browser) {
-      throw new ValidationError(this, 'oAuth.flows', flows, 'clientCredentials cannot be combined with authorizationCodeGrant or implicitCodeGrant', 'create one client for users (code + PKCE) and another for machines (clientCredentials)');
+    if (flows.clientCredentials && browser) {
+      throw new ValidationError(this, 'oAuth.flows', given, 'clientCredentials cannot be combined with authorizationCodeGrant or implicitCodeGrant', 'create one client for users (code + PKCE) and another for machines (clientCredentials)');
     }
-    this.hasSecret = props.generateSecret ?? clientCredentials;
-    if (clientCredentials && !this.hasSecret) {
+    return flows;
+  }
+
+  private configureSecret(props: UserPoolClientProps, flows: Required<OAuthFlows>): boolean {
+    const hasSecret = props.generateSecret ?? flows.clientCredentials;
+    if (flows.clientCredentials && !hasSecret) {
       throw new ValidationError(this, 'generateSecret', false, 'a client_credentials client must have a secret', 'remove generateSecret: false');
     }
+    return hasSecret;
+  }
 
-    this.callbackUrls = [...(oAuth.callbackUrls ?? [])];
-    this.logoutUrls = [...(oAuth.logoutUrls ?? [])];
-    for (const [prop, urls, example] of [['oAuth.callbackUrls', this.callbackUrls, 'callback'], ['oAuth.logoutUrls', this.logoutUrls, 'signed-out']] as const) {
+  /** Callback and logout URLs: required for browser grants, each checked against Cognito's rules. */
+  private configureRedirects(props: UserPoolClientProps, flows: Required<OAuthFlows>): { callbackUrls: string[]; logoutUrls: string[]; defaultRedirectUri?: string } {
+    const oAuth = props.oAuth ?? {};
+    const browser = flows.authorizationCodeGrant || flows.implicitCodeGrant;
+    const callbackUrls = [...(oAuth.callbackUrls ?? [])];
+    const logoutUrls = [...(oAuth.logoutUrls ?? [])];
+    for (const [prop, urls, example] of [['oAuth.callbackUrls', callbackUrls, 'callback'], ['oAuth.logoutUrls', logoutUrls, 'signed-out']] as const) {
       if (browser && urls.length === 0) {
         throw new ValidationError(this, prop, urls, 'is required with the authorization code or implicit grant', `list at least one URL, e.g. ${prop.slice(6)}: ['https://app.example.com/${example}']`);
       }
       urls.forEach((u, i) => validateRedirectUrl(this, `${prop}[${i}]`, u));
     }
     const dru = oAuth.defaultRedirectUri;
-    if (dru !== undefined && !isUnresolved(dru) && !isUnresolved(this.callbackUrls) && !this.callbackUrls.includes(dru)) {
+    if (dru !== undefined && !isUnresolved(dru) && !isUnresolved(callbackUrls) && !callbackUrls.includes(dru)) {
       throw new ValidationError(this, 'oAuth.defaultRedirectUri', dru, 'is not one of oAuth.callbackUrls', 'add it to callbackUrls or choose one of them');
     }
+    return { callbackUrls, logoutUrls, defaultRedirectUri: dru };
+  }
 
-    this.usesDefaultScopes = browser && oAuth.scopes === undefined;
-    if (clientCredentials) {
+  /** The scopes given (openid implied by email, phone, profile), or the defaults; client_credentials takes custom ones only. */
+  private configureScopes(props: UserPoolClientProps, flows: Required<OAuthFlows>): { given: string[]; defaulted: boolean } {
+    const oAuth = props.oAuth ?? {};
+    const browser = flows.authorizationCodeGrant || flows.implicitCodeGrant;
+    const defaulted = browser && oAuth.scopes === undefined;
+    if (flows.clientCredentials) {
       const given = oAuth.scopes ?? [];
       if (given.length === 0) {
         throw new ValidationError(this, 'oAuth.scopes', given, 'a client_credentials client needs at least one resource-server scope', 'list the scopes it may use, e.g. scopes: [server.scope("orders.read")]');
@@ -269,12 +344,16 @@ export class UserPoolClient extends Construct {
         throw new ValidationError(this, 'oAuth.scopes', standard.scopeName, 'a client_credentials client may hold only resource-server scopes', 'remove the OpenID and Cognito scopes from this client');
       }
     }
-    this.scopeList = props.disableOAuth ? [] : this.usesDefaultScopes ? [...STANDARD_DEFAULT_SCOPES] : withOpenId((oAuth.scopes ?? []).map((s) => s.scopeName));
-    if (browser && this.scopeList.length === 0) {
+    const given = props.disableOAuth ? [] : defaulted ? [...STANDARD_DEFAULT_SCOPES] : withOpenId((oAuth.scopes ?? []).map((s) => s.scopeName));
+    if (browser && given.length === 0) {
       throw new ValidationError(this, 'oAuth.scopes', [], 'leaves the client no scope to request, so the hosted UI could issue it no token', 'list the scopes it needs, e.g. scopes: [OAuthScope.OPENID, OAuthScope.EMAIL], or leave scopes out for the defaults');
     }
-    this.checkScopeCount();
+    this.checkScopeCount(given);
+    return { given, defaulted };
+  }
 
+  /** Token lifetimes, each within Cognito's range and shorter than the refresh token's. */
+  private configureValidity(props: UserPoolClientProps): Pick<CognitoUserPoolClientConfig, 'idTokenValidity' | 'accessTokenValidity' | 'refreshTokenValidity' | 'tokenValidityUnits' | 'authSessionValidity'> {
     const idToken = props.idTokenValidity ?? Duration.minutes(60);
     const access = props.accessTokenValidity ?? Duration.minutes(60);
     const refresh = props.refreshTokenValidity ?? Duration.days(30);
@@ -292,74 +371,43 @@ export class UserPoolClient extends Construct {
     if (sessionMinutes === undefined || !Number.isInteger(sessionMinutes)) {
       throw new ValidationError(this, 'authSessionValidity', session.toString(), 'Cognito counts it in whole minutes', 'use Duration.minutes(3) to Duration.minutes(15)');
     }
-
-    const af = props.authFlows ?? {};
-    const explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
-    if (af.userSrp ?? true) explicitAuthFlows.push('ALLOW_USER_SRP_AUTH');
-    if (af.userPassword) explicitAuthFlows.push('ALLOW_USER_PASSWORD_AUTH');
-    if (af.adminUserPassword) explicitAuthFlows.push('ALLOW_ADMIN_USER_PASSWORD_AUTH');
-
-    const oauthOn = !props.disableOAuth;
-    this.resource = new CognitoUserPoolClient(this, 'Resource', {
-      name: this.name,
-      userPoolId: props.userPool.userPoolId,
-      generateSecret: this.hasSecret,
-      allowedOauthFlowsUserPoolClient: oauthOn,
-      allowedOauthFlows: oauthOn ? [...(code ? ['code'] : []), ...(implicit ? ['implicit'] : []), ...(clientCredentials ? ['client_credentials'] : [])] : undefined,
-      allowedOauthScopes: oauthOn ? [...this.scopeList] : undefined,
-      callbackUrls: this.callbackUrls.length ? [...this.callbackUrls] : undefined,
-      logoutUrls: this.logoutUrls.length ? [...this.logoutUrls] : undefined,
-      defaultRedirectUri: dru,
-      supportedIdentityProviders: [...(props.supportedIdentityProviders ?? ['COGNITO'])],
-      explicitAuthFlows,
-      preventUserExistenceErrors: (props.preventUserExistenceErrors ?? true) ? 'ENABLED' : 'LEGACY',
-      enableTokenRevocation: props.enableTokenRevocation ?? true,
+    return {
       idTokenValidity: idToken.amount,
       accessTokenValidity: access.amount,
       refreshTokenValidity: refresh.amount,
       tokenValidityUnits: [{ idToken: idToken.unit, accessToken: access.unit, refreshToken: refresh.unit }],
       authSessionValidity: sessionMinutes,
-    });
-    this.clientId = this.resource.id;
-
-    if (oauthOn) listenForServers(props.userPool, { onResourceServer: (s) => this.linkServer(s) });
+    };
   }
 
-  /** The scopes the client may request, full names (grows with the pool's resource servers when defaulted). */
-  get scopes(): readonly string[] {
-    return [...this.scopeList];
+  /** `ALLOW_REFRESH_TOKEN_AUTH` always, SRP unless turned off, the password flows only when asked for. */
+  private configureAuthFlows(props: UserPoolClientProps): string[] {
+    const af = props.authFlows ?? {};
+    const explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    if (af.userSrp ?? true) explicitAuthFlows.push('ALLOW_USER_SRP_AUTH');
+    if (af.userPassword) explicitAuthFlows.push('ALLOW_USER_PASSWORD_AUTH');
+    if (af.adminUserPassword) explicitAuthFlows.push('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+    return explicitAuthFlows;
   }
 
-  /** Whether the implicit grant is on. */
-  get allowsImplicitGrant(): boolean {
-    return this.oAuthFlows.implicitCodeGrant;
+  /**
+   * At synth: the pool's resource servers, added before or after this client, are known. Defaulted scopes take all
+   * their scopes; and Cognito refuses a client naming a scope its resource server does not have yet, so the client
+   * depends on each server whose scopes it names. `dependable` renders the bare address Terraform requires in
+   * depends_on; the resource's `fqn` would render `${...}`, which Terraform rejects ("A single static variable
+   * reference is required").
+   */
+  private bindResourceServers(): void {
+    const scopes = this.scopes;
+    this.checkScopeCount(scopes);
+    if (this.usesDefaultScopes) this.resource.allowedOauthScopes = [...scopes];
+    const servers = resourceServersOf(this.userPool, this).filter((server) => server.scopeNames.some((s) => scopes.includes(s)));
+    if (servers.length > 0) this.resource.dependsOn = [...(this.resource.dependsOn ?? []), ...servers.map((server) => dependable(server.resource))];
   }
 
-  /** The client secret (a sensitive Terraform reference). Throws for a client without a secret. */
-  get clientSecret(): string {
-    if (!this.hasSecret) {
-      throw new ValidationError(this, 'generateSecret', false, 'the client has no secret to read', 'set generateSecret: true (server-side clients only)');
-    }
-    return this.resource.clientSecret;
-  }
-
-  private linkServer(server: RegisteredServer): void {
-    if (this.usesDefaultScopes) {
-      this.scopeList.push(...server.scopes.filter((s) => !this.scopeList.includes(s)));
-      this.checkScopeCount();
-      this.resource.allowedOauthScopes = [...this.scopeList];
-    }
-    // Cognito refuses a client naming a scope its resource server does not have yet. `dependable` renders the
-    // bare address Terraform requires in depends_on; the resource's `fqn` would render `${...}`, which Terraform
-    // rejects ("A single static variable reference is required"). The registry reports each server once.
-    if (server.scopes.some((s) => this.scopeList.includes(s))) {
-      this.resource.dependsOn = [...(this.resource.dependsOn ?? []), dependable(server.resource)];
-    }
-  }
-
-  private checkScopeCount(): void {
-    if (this.scopeList.length > MAX_SCOPES) {
-      throw new ValidationError(this, 'oAuth.scopes', `${this.scopeList.length} scopes`, `a client may hold at most ${MAX_SCOPES} scopes`, 'list the scopes this client needs in oAuth.scopes');
+  private checkScopeCount(scopes: readonly string[]): void {
+    if (scopes.length > MAX_SCOPES) {
+      throw new ValidationError(this, 'oAuth.scopes', `${scopes.length} scopes`, `a client may hold at most ${MAX_SCOPES} scopes`, 'list the scopes this client needs in oAuth.scopes');
     }
   }
 }

@@ -2,7 +2,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { isUnresolved, ValidationError } from '@secure-api/core';
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { claimUsername } from './private/registry';
+import { POOL_USER, userHolding } from './private/tree';
 import { variableReferencedBy } from './private/variables';
 import type { IUserPool } from './user-pool';
 
@@ -57,6 +57,12 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-create-user-accounts.html
  */
 export class UserPoolUser extends Construct {
+  /** Found in the tree by the next user of the pool, which must not hold the same email. */
+  readonly [POOL_USER] = true as const;
+  /** The email this user holds in its pool, set once the constructor has accepted it. */
+  claimedEmail?: string;
+  /** The pool the user belongs to. */
+  readonly userPool: IUserPool;
   /** The username, which is the email address. */
   readonly username: string;
   /** The email address. */
@@ -74,6 +80,7 @@ export class UserPoolUser extends Construct {
     }
     this.email = props.email;
     this.username = props.email;
+    this.userPool = props.userPool;
     const suppress = props.messageAction === MessageAction.SUPPRESS;
     this.resource = new CognitoUser(this, 'Resource', {
       userPoolId: props.userPool.userPoolId,
@@ -85,10 +92,11 @@ export class UserPoolUser extends Construct {
     });
     // Claimed last, so that a user refused for another reason does not hold its email.
     if (!isUnresolved(props.email)) {
-      const holder = claimUsername(props.userPool, props.email, this.node.path);
+      const holder = userHolding(props.userPool, props.email, this);
       if (holder !== undefined) {
-        throw new ValidationError(this, 'email', props.email, `is already the username of ${holder} (usernames are emails, compared without case)`, 'give each user of the pool its own email, or remove one of the two users');
+        throw new ValidationError(this, 'email', props.email, `is already the username of ${holder.node.path} (usernames are emails, compared without case)`, 'give each user of the pool its own email, or remove one of the two users');
       }
+      this.claimedEmail = props.email;
     }
   }
 

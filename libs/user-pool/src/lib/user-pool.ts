@@ -2,7 +2,7 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { isUnresolved, regionOf, validateRange, ValidationError } from '@secure-api/core';
 import { Construct, type IConstruct } from 'constructs';
 import { COGNITO_NAME, nameFromPath } from './private/names';
-import { serversOf } from './private/registry';
+import { resourceServersOf } from './private/tree';
 import { ResourceServer, type ResourceServerOptions } from './resource-server';
 import { UserPoolClient, type UserPoolClientOptions } from './user-pool-client';
 import { UserPoolDomain, type UserPoolDomainOptions } from './user-pool-domain';
@@ -209,7 +209,7 @@ export class UserPool extends Construct implements IUserPool {
   }
 
   get resourceServerScopes(): readonly string[] {
-    return serversOf(this).flatMap((s) => s.scopes);
+    return resourceServersOf(this, this).flatMap((s) => s.scopeNames);
   }
 
   /**
