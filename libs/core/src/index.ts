@@ -2,3 +2,4 @@ export { ValidationError, isUnresolved, validateRange } from './lib/validation-e
 export { validateRedirectUrl } from './lib/url';
 export { regionOf } from './lib/region';
 export { atSynth } from './lib/at-synth';
+export { PRODUCTION_POLICY } from './lib/production-policy';

@@ -40,8 +40,8 @@ export interface EnvironmentConfig {
   /** Deletion protection on the user pool. Production requires it. */
   readonly deletionProtection: boolean;
   /**
-   * Minimum password length (6 to 99). Production requires at least 12.
-   * @default 12
+   * Minimum password length (6 to 99). Production requires at least `PRODUCTION_POLICY.minPasswordLength` (12).
+   * @default PRODUCTION_POLICY.minPasswordLength (12)
    */
   readonly passwordMinLength?: number;
   /**

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { PRODUCTION_POLICY } from '@secure-api/core';
 import { assertSecurityPolicy, Match, Template } from '@secure-api/testing';
 import type { EnvironmentConfig } from './config';
 import { defineEnvironment, EnvironmentStack, OUTPUT_NAMES, ROUTES } from './environment-stack';
@@ -128,5 +129,25 @@ describe('EnvironmentStack', () => {
       expect(() => new EnvironmentStack(Testing.app(), { ...dev, throttling: { rateLimit: 100, burstLimit: 10 } })).toThrow(/burst/i);
       expect(() => new EnvironmentStack(Testing.app(), { ...dev, callbackUrls: ['http://app.example.com/cb'] })).toThrow(/only http:\/\/localhost/);
     });
+  });
+});
+
+describe('the production policy, one rule for the config check, the defaults and the policy assertions', () => {
+  const min = PRODUCTION_POLICY.minPasswordLength;
+
+  it('defaults every environment to the production password length', () => {
+    synth(dev).template.hasResourceProperties('aws_cognito_user_pool', { password_policy: { minimum_length: min } });
+  });
+
+  it('refuses a production config one character short of it, and the policy flags the same stack', () => {
+    expect(() => synth({ ...prod, passwordMinLength: min - 1 })).toThrow(`production requires passwords of at least ${min} characters`);
+    expect(() => synth({ ...prod, passwordMinLength: min })).not.toThrow();
+    const short = synth({ ...prod, production: false, passwordMinLength: min - 1 }).template;
+    expect(() => assertSecurityPolicy(short, { environment: 'prod', publicRoutes: ['GET /health'] })).toThrow(/\[pool-password-policy\]/);
+  });
+
+  it('refuses production MFA outside the policy and accepts each setting it allows', () => {
+    expect(() => synth({ ...prod, mfa: 'OFF' })).toThrow('production requires MFA at least OPTIONAL');
+    for (const mfa of PRODUCTION_POLICY.mfa) expect(() => synth({ ...prod, mfa })).not.toThrow();
   });
 });

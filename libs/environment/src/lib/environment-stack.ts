@@ -5,7 +5,7 @@ import { SecureApi } from '@secure-api/secure-api';
 import { FORBID_IMPLICIT_GRANT_CONTEXT, type UserPoolUserOptions } from '@secure-api/user-pool';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config';
-import { validateConfig } from './validate-config';
+import { passwordMinLengthOf, validateConfig } from './validate-config';
 
 /** The routes every environment serves: the walk-through's public, protected and scoped calls. */
 export const ROUTES = {
@@ -103,7 +103,7 @@ export class EnvironmentStack extends TerraformStack {
       userPool: {
         mfa: config.mfa,
         deletionProtection: config.deletionProtection,
-        passwordPolicy: { minLength: config.passwordMinLength ?? 12 },
+        passwordPolicy: { minLength: passwordMinLengthOf(config) },
       },
       apiScopes: { identifier: 'api', scopes: [{ name: 'orders.read', description: 'Read orders' }] },
       users,

@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { ValidationError } from '@secure-api/core';
+import { PRODUCTION_POLICY, ValidationError } from '@secure-api/core';
 import type { EnvironmentConfig } from './config';
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -18,12 +18,13 @@ export function validateConfig(scope: IConstruct, config: EnvironmentConfig): vo
   if (!REGION.test(config.region)) throw err('region', config.region, 'is not an AWS region name', 'use a region such as "eu-west-1"');
   if (!/^[a-z][a-z0-9-]{0,39}$/.test(config.namePrefix)) throw err('namePrefix', config.namePrefix, 'must be 1-40 lowercase letters, digits or hyphens', 'use a prefix such as "secure-api-dev"');
   if (typeof config.production !== 'boolean') throw err('production', config.production, 'must be true or false', 'set production: true only for production');
-  if (config.production && config.implicitGrant) throw err('implicitGrant', config.implicitGrant, 'the implicit grant is forbidden in production (RFC 9700 §2.1.2)', 'remove implicitGrant; clients use authorization code + PKCE');
-  if (config.production && !config.deletionProtection) throw err('deletionProtection', config.deletionProtection, 'production user pools must have deletion protection', 'set deletionProtection: true');
-  if (config.production && config.mfa === 'OFF') throw err('mfa', config.mfa, 'production requires MFA at least OPTIONAL', "set mfa: 'OPTIONAL' or 'REQUIRED'");
+  const policy = PRODUCTION_POLICY;
+  if (config.production && (config.implicitGrant ?? false) !== policy.implicitGrant) throw err('implicitGrant', config.implicitGrant, 'the implicit grant is forbidden in production (RFC 9700 §2.1.2)', 'remove implicitGrant; clients use authorization code + PKCE');
+  if (config.production && config.deletionProtection !== policy.deletionProtection) throw err('deletionProtection', config.deletionProtection, 'production user pools must have deletion protection', 'set deletionProtection: true');
+  if (config.production && !(policy.mfa as readonly string[]).includes(config.mfa)) throw err('mfa', config.mfa, 'production requires MFA at least OPTIONAL', `set mfa: ${policy.mfa.map((m) => `'${m}'`).join(' or ')}`);
   if (!['OFF', 'OPTIONAL', 'REQUIRED'].includes(config.mfa)) throw err('mfa', config.mfa, 'must be OFF, OPTIONAL or REQUIRED', "use mfa: 'OPTIONAL'");
-  const minLength = config.passwordMinLength ?? 12;
-  if (config.production && minLength < 12) throw err('passwordMinLength', minLength, 'production requires passwords of at least 12 characters', 'set passwordMinLength to 12 or more');
+  const minLength = passwordMinLengthOf(config);
+  if (config.production && minLength < policy.minPasswordLength) throw err('passwordMinLength', minLength, `production requires passwords of at least ${policy.minPasswordLength} characters`, `set passwordMinLength to ${policy.minPasswordLength} or more`);
   if (!Array.isArray(config.callbackUrls) || config.callbackUrls.length === 0) throw err('callbackUrls', config.callbackUrls, 'at least one callback URL is required', 'add the URL your app receives sign-ins on');
   if (!Array.isArray(config.logoutUrls) || config.logoutUrls.length === 0) throw err('logoutUrls', config.logoutUrls, 'at least one logout URL is required', 'add the URL users land on after sign-out');
   const seen = new Set<string>();
@@ -45,4 +46,9 @@ export function validateConfig(scope: IConstruct, config: EnvironmentConfig): vo
       throw err(`tags.${k}`, v, 'is not a valid tag (key 1-128 characters, not aws:, value a string up to 256)', 'fix or remove the tag');
     }
   }
+}
+
+/** The pool's minimum password length: as configured, else the production minimum (every environment's default). */
+export function passwordMinLengthOf(config: EnvironmentConfig): number {
+  return config.passwordMinLength ?? PRODUCTION_POLICY.minPasswordLength;
 }

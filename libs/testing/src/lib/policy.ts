@@ -1,3 +1,4 @@
+import { PRODUCTION_POLICY } from '@secure-api/core';
 import type { SynthResource, Template } from './template';
 
 /**
@@ -53,7 +54,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'pool-admin-only-sign-up', scope: 'all', mirrors: 'cdk-nag COG2 (sign-up control)', description: 'only administrators create users unless self sign-up is opted in' },
   { id: 'client-prevent-user-existence-errors', scope: 'all', mirrors: 'cdk-nag COG (user enumeration)', description: 'every app client prevents user-existence errors' },
   { id: 'pool-deletion-protection', scope: 'prod', mirrors: 'cdk-nag COG (deletion protection)', description: 'the user pool has deletion protection ACTIVE' },
-  { id: 'pool-password-policy', scope: 'prod', mirrors: 'cdk-nag COG1', description: 'passwords of at least 12 characters with upper, lower, number and symbol' },
+  { id: 'pool-password-policy', scope: 'prod', mirrors: 'cdk-nag COG1', description: `passwords of at least ${PRODUCTION_POLICY.minPasswordLength} characters with upper, lower, number and symbol` },
   { id: 'pool-mfa', scope: 'prod', mirrors: 'cdk-nag COG2', description: 'MFA at least OPTIONAL' },
   { id: 'client-no-implicit-grant', scope: 'prod', mirrors: 'RFC 9700 §2.1.2', description: 'no app client allows the implicit grant' },
   { id: 'client-https-urls', scope: 'prod', mirrors: 'Cognito callback URL rules', description: 'callback and logout URLs are https only' },
@@ -121,19 +122,19 @@ export function checkSecurityPolicy(template: Template, options: PolicyOptions):
     const admin = first(pool.values['admin_create_user_config']);
     if (admin['allow_admin_create_user_only'] !== true && !options.selfSignUpAllowed) add('pool-admin-only-sign-up', pool, 'self sign-up is on but the stack did not opt in (selfSignUpAllowed)');
     if (!prod) continue;
-    if (pool.values['deletion_protection'] !== 'ACTIVE') add('pool-deletion-protection', pool, `deletion_protection is ${JSON.stringify(pool.values['deletion_protection'] ?? 'INACTIVE')}`);
+    if (PRODUCTION_POLICY.deletionProtection && pool.values['deletion_protection'] !== 'ACTIVE') add('pool-deletion-protection', pool, `deletion_protection is ${JSON.stringify(pool.values['deletion_protection'] ?? 'INACTIVE')}`);
     const pw = first(pool.values['password_policy']);
-    const strong = Number(pw['minimum_length'] ?? 8) >= 12 && ['require_lowercase', 'require_uppercase', 'require_numbers', 'require_symbols'].every((k) => pw[k] !== false);
-    if (!strong) add('pool-password-policy', pool, `password policy ${JSON.stringify(pw)} is weaker than 12 characters with all classes`);
-    if (!['OPTIONAL', 'ON'].includes(String(pool.values['mfa_configuration'] ?? 'OFF'))) add('pool-mfa', pool, `mfa_configuration is ${JSON.stringify(pool.values['mfa_configuration'] ?? 'OFF')}`);
+    const strong = Number(pw['minimum_length'] ?? 8) >= PRODUCTION_POLICY.minPasswordLength && PRODUCTION_POLICY.passwordClasses.every((c) => pw[`require_${c}`] !== false);
+    if (!strong) add('pool-password-policy', pool, `password policy ${JSON.stringify(pw)} is weaker than ${PRODUCTION_POLICY.minPasswordLength} characters with all classes`);
+    if (!(PRODUCTION_POLICY.mfaConfiguration as readonly string[]).includes(String(pool.values['mfa_configuration'] ?? 'OFF'))) add('pool-mfa', pool, `mfa_configuration is ${JSON.stringify(pool.values['mfa_configuration'] ?? 'OFF')}`);
   }
   for (const c of template.resources('aws_cognito_user_pool_client')) {
     if (c.values['prevent_user_existence_errors'] !== 'ENABLED') add('client-prevent-user-existence-errors', c, 'prevent_user_existence_errors is not ENABLED');
     if (!prod) continue;
-    if (list(c.values['allowed_oauth_flows']).includes('implicit')) add('client-no-implicit-grant', c, 'allowed_oauth_flows includes implicit');
+    if (!PRODUCTION_POLICY.implicitGrant && list(c.values['allowed_oauth_flows']).includes('implicit')) add('client-no-implicit-grant', c, 'allowed_oauth_flows includes implicit');
     const urls = [...list(c.values['callback_urls']), ...list(c.values['logout_urls'])].map(String);
     const bad = urls.filter((u) => !u.startsWith('https://') && !u.startsWith('${'));
-    if (bad.length) add('client-https-urls', c, `non-https URLs: ${bad.join(', ')}`);
+    if (PRODUCTION_POLICY.httpsUrlsOnly && bad.length) add('client-https-urls', c, `non-https URLs: ${bad.join(', ')}`);
   }
   return findings.filter((f) => !(f.rule in waivers));
 }
