@@ -3,3 +3,5 @@ export { validateRedirectUrl } from './lib/url';
 export { regionOf } from './lib/region';
 export { atSynth } from './lib/at-synth';
 export { PRODUCTION_POLICY } from './lib/production-policy';
+export { Duration, durationProp, validateDuration, wholeAmount } from './lib/duration';
+export type { DurationUnit } from './lib/duration';

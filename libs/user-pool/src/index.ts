@@ -1,5 +1,6 @@
-export { Duration } from './lib/duration';
-export type { DurationUnit } from './lib/duration';
+// Duration lives in @secure-api/core (every construct takes times in it); re-exported here for existing imports.
+export { Duration } from '@secure-api/core';
+export type { DurationUnit } from '@secure-api/core';
 export { OAuthScope } from './lib/oauth-scope';
 export { ResourceServer } from './lib/resource-server';
 export type { IResourceServer, ResourceServerOptions, ResourceServerProps, ResourceServerScope } from './lib/resource-server';

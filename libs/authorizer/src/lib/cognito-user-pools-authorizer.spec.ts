@@ -2,6 +2,7 @@ import type { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Integration, RestApi, type RouteTable } from '@secure-api/rest-api';
+import { Duration } from '@secure-api/core';
 import { expectInvalid, Match, Template } from '@secure-api/testing';
 import { UserPool, type IUserPool } from '@secure-api/user-pool';
 import { CognitoUserPoolsAuthorizer, type CognitoUserPoolsAuthorizerProps } from './cognito-user-pools-authorizer';
@@ -81,7 +82,13 @@ describe('CognitoUserPoolsAuthorizer', () => {
     synth(() => ({ props: { identitySource: 'method.request.header.X-Token' } })).hasResourceProperties('aws_api_gateway_authorizer', { identity_source: 'method.request.header.X-Token' });
   });
 
-  it('resultsCacheTtlSeconds, 0 (off) and 3600 included', () => {
+  it('resultsCacheTtl as a Duration, 0 (off) and 1 hour included', () => {
+    for (const [ttl, seconds] of [[Duration.seconds(0), 0], [Duration.minutes(1), 60], [Duration.hours(1), 3600]] as const) {
+      synth(() => ({ props: { resultsCacheTtl: ttl } })).hasResourceProperties('aws_api_gateway_authorizer', { authorizer_result_ttl_in_seconds: seconds });
+    }
+  });
+
+  it('resultsCacheTtlSeconds (deprecated), 0 (off) and 3600 included', () => {
     for (const ttl of [0, 60, 3600]) {
       synth(() => ({ props: { resultsCacheTtlSeconds: ttl } })).hasResourceProperties('aws_api_gateway_authorizer', { authorizer_result_ttl_in_seconds: ttl });
     }
@@ -142,6 +149,12 @@ describe('CognitoUserPoolsAuthorizer', () => {
   it('throws when the results cache TTL is out of range', () => {
     expectInvalid(() => synth(() => ({ props: { resultsCacheTtlSeconds: 3601 } })), 'resultsCacheTtlSeconds', /test\/Auth: invalid resultsCacheTtlSeconds 3601: .*from 0 to 3600/);
     expectInvalid(() => synth(() => ({ props: { resultsCacheTtlSeconds: -1 } })), 'resultsCacheTtlSeconds', /from 0 to 3600/);
+  });
+
+  it('throws when resultsCacheTtl is out of range, not whole seconds, or set with resultsCacheTtlSeconds', () => {
+    expectInvalid(() => synth(() => ({ props: { resultsCacheTtl: Duration.minutes(61) } })), 'resultsCacheTtl', /test\/Auth: invalid resultsCacheTtl "61 minutes": must be a whole number of minutes from 0 seconds to 1 hour/);
+    expectInvalid(() => synth(() => ({ props: { resultsCacheTtl: Duration.millis(1500) } })), 'resultsCacheTtl', /is not a whole number of seconds/);
+    expectInvalid(() => synth(() => ({ props: { resultsCacheTtl: Duration.minutes(1), resultsCacheTtlSeconds: 60 } })), 'resultsCacheTtlSeconds', /is set together with resultsCacheTtl, which replaces it\. Fix: remove resultsCacheTtlSeconds/);
   });
 
   it('throws when it has no user pool', () => {

@@ -1,6 +1,6 @@
 import { Construct, type IConstruct } from 'constructs';
 import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
-import { isUnresolved, validateRange, ValidationError } from '@secure-api/core';
+import { Duration, durationProp, isUnresolved, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
 import type { AuthorizerBinding, IAuthorizer, IRestApi } from '@secure-api/rest-api';
 import type { IUserPool } from '@secure-api/user-pool';
 
@@ -24,10 +24,17 @@ export interface CognitoUserPoolsAuthorizerProps {
   readonly identitySource?: string;
 
   /**
-   * How long API Gateway caches the authorizer's decision for a token, in seconds (0 turns the cache off, at most
-   * 3,600).
-   * @default 300
+   * How long API Gateway caches the authorizer's decision for a token (0 turns the cache off, at most 1 hour, whole
+   * seconds).
+   * @default Duration.minutes(5)
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html
+   */
+  readonly resultsCacheTtl?: Duration;
+
+  /**
+   * How long API Gateway caches the authorizer's decision for a token, in seconds (0 to 3,600).
+   * @deprecated Use `resultsCacheTtl`, e.g. `resultsCacheTtl: Duration.seconds(300)`.
+   * @default 300
    */
   readonly resultsCacheTtlSeconds?: number;
 }
@@ -35,6 +42,8 @@ export interface CognitoUserPoolsAuthorizerProps {
 /** The defaults of {@link CognitoUserPoolsAuthorizerProps}, documented there. */
 export const COGNITO_AUTHORIZER_DEFAULTS = {
   identitySource: 'method.request.header.Authorization',
+  resultsCacheTtl: Duration.minutes(5),
+  /** @deprecated `resultsCacheTtl` in seconds. */
   resultsCacheTtlSeconds: 300,
 } as const;
 
@@ -60,7 +69,9 @@ export class CognitoUserPoolsAuthorizer extends Construct implements IAuthorizer
   readonly name: string;
   /** The header expression the token is read from. */
   readonly identitySource: string;
-  /** Seconds a decision is cached per token. */
+  /** How long a decision is cached per token. */
+  readonly resultsCacheTtl: Duration;
+  /** The same, in seconds (`authorizer_result_ttl_in_seconds`). */
   readonly resultsCacheTtlSeconds: number;
 
   private boundTo?: { readonly api: IRestApi; readonly resource: ApiGatewayAuthorizer };
@@ -80,8 +91,10 @@ export class CognitoUserPoolsAuthorizer extends Construct implements IAuthorizer
     if (!isUnresolved(this.identitySource) && !HEADER_SOURCE.test(this.identitySource)) {
       throw new ValidationError(this, 'identitySource', this.identitySource, 'is not a request header expression; a Cognito authorizer reads the token from one header', `use "${COGNITO_AUTHORIZER_DEFAULTS.identitySource}" (or another header as method.request.header.<Name>)`);
     }
-    this.resultsCacheTtlSeconds = props.resultsCacheTtlSeconds ?? COGNITO_AUTHORIZER_DEFAULTS.resultsCacheTtlSeconds;
-    validateRange(this, 'resultsCacheTtlSeconds', this.resultsCacheTtlSeconds, 0, 3600, 'seconds');
+    validateRange(this, 'resultsCacheTtlSeconds', props.resultsCacheTtlSeconds, 0, 3600, 'seconds');
+    this.resultsCacheTtl = durationProp(this, 'resultsCacheTtl', props.resultsCacheTtl, 'resultsCacheTtlSeconds', props.resultsCacheTtlSeconds, 'seconds') ?? COGNITO_AUTHORIZER_DEFAULTS.resultsCacheTtl;
+    validateDuration(this, 'resultsCacheTtl', this.resultsCacheTtl, Duration.seconds(0), Duration.hours(1));
+    this.resultsCacheTtlSeconds = wholeAmount(this, 'resultsCacheTtl', this.resultsCacheTtl, 'seconds');
   }
 
   /** The authorizer's id, once a REST API has bound it. */

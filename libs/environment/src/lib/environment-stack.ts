@@ -1,3 +1,4 @@
+import { Duration } from '@secure-api/core';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Integration, type RouteTable } from '@secure-api/rest-api';
@@ -109,7 +110,7 @@ export class EnvironmentStack extends TerraformStack {
       users,
       api: {
         throttling: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
-        logRetentionDays: config.logRetentionDays ?? 365,
+        logRetention: Duration.days(config.logRetentionDays ?? 365),
         cloudWatchRole: config.apiGatewayAccountRole ?? false,
       },
     });

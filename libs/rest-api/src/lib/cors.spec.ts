@@ -1,3 +1,4 @@
+import { Duration } from '@secure-api/core';
 import { Match, Template } from '@secure-api/testing';
 import { FakeAuthorizer } from '../test/fake-authorizer';
 import { expectInvalid, publicMock, synthApi } from '../test/helpers';
@@ -52,7 +53,12 @@ describe('RestApi CORS', () => {
     }
   });
 
-  it('allowMethods, allowHeaders, allowCredentials and maxAgeSeconds', () => {
+  it('maxAge as a Duration', () => {
+    withCors({ allowOrigins: [APP], maxAge: Duration.minutes(10) }).hasResourceProperties('aws_api_gateway_method_response', { response_parameters: { 'method.response.header.Access-Control-Max-Age': true } });
+    expect(JSON.stringify(withCors({ allowOrigins: [APP], maxAge: Duration.minutes(10) }).json)).toContain(`"method.response.header.Access-Control-Max-Age":"'600'"`);
+  });
+
+  it('allowMethods, allowHeaders, allowCredentials and maxAgeSeconds (deprecated)', () => {
     const t = withCors({ allowOrigins: [APP], allowMethods: ['GET'], allowHeaders: ['Authorization', 'X-Request-Id'], allowCredentials: true, maxAgeSeconds: 600 });
     t.hasResourceProperties('aws_api_gateway_integration_response', {
       response_parameters: {
@@ -112,6 +118,8 @@ describe('RestApi CORS', () => {
 
   it('throws when maxAgeSeconds is out of range', () => {
     expectInvalid(() => withCors({ allowOrigins: [APP], maxAgeSeconds: 86401 }), 'cors.maxAgeSeconds', /from 0 to 86400/);
+    expectInvalid(() => withCors({ allowOrigins: [APP], maxAge: Duration.hours(25) }), 'cors.maxAge', /"25 hours": must be a whole number of hours from 0 seconds to 1 day/);
+    expectInvalid(() => withCors({ allowOrigins: [APP], maxAge: Duration.minutes(1), maxAgeSeconds: 60 }), 'cors.maxAgeSeconds', /is set together with cors\.maxAge/);
   });
 
   it('throws when a route is an OPTIONS route', () => {

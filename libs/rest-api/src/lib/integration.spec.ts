@@ -1,5 +1,5 @@
 import { Template, Match } from '@secure-api/testing';
-import { ValidationError } from '@secure-api/core';
+import { Duration, ValidationError } from '@secure-api/core';
 import { FakeAuthorizer } from '../test/fake-authorizer';
 import { expectInvalid, synthApi } from '../test/helpers';
 import { Integration } from './integration';
@@ -83,7 +83,12 @@ describe('Integration.httpProxy', () => {
     t.hasResourceProperties('aws_api_gateway_integration', { integration_http_method: 'POST', request_parameters: Match.absent() });
   });
 
-  it('takes a timeout', () => {
+  it('takes a timeout as a Duration', () => {
+    route(Integration.httpProxy('https://api.example.com/{id}', { timeout: Duration.seconds(5) })).hasResourceProperties('aws_api_gateway_integration', { timeout_milliseconds: 5000 });
+    route(Integration.lambdaProxy(FN, { timeout: Duration.millis(750) })).hasResourceProperties('aws_api_gateway_integration', { timeout_milliseconds: 750 });
+  });
+
+  it('takes a timeout in milliseconds (deprecated)', () => {
     route(Integration.httpProxy('https://api.example.com/{id}', { timeoutMs: 5000 })).hasResourceProperties('aws_api_gateway_integration', { timeout_milliseconds: 5000 });
   });
 
@@ -108,6 +113,8 @@ describe('Integration.httpProxy', () => {
 
   it('throws when the timeout is out of range', () => {
     expectInvalid(() => route(Integration.httpProxy('https://a.example.com', { timeoutMs: 30000 })), 'routes["GET /x/{id}"].integration.timeoutMs', /from 50 to 29000/);
+    expectInvalid(() => route(Integration.httpProxy('https://a.example.com', { timeout: Duration.seconds(30) })), 'routes["GET /x/{id}"].integration.timeout', /"30 seconds": must be a whole number of seconds from 50 milliseconds to 29 seconds/);
+    expectInvalid(() => route(Integration.httpProxy('https://a.example.com', { timeout: Duration.seconds(5), timeoutMs: 5000 })), 'routes["GET /x/{id}"].integration.timeoutMs', /is set together with routes\["GET \/x\/\{id\}"\]\.integration\.timeout/);
   });
 });
 

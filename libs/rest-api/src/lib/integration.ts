@@ -1,3 +1,4 @@
+import { Duration } from '@secure-api/core';
 /** A static response served by a MOCK integration. */
 export interface MockResponse {
   /**
@@ -31,9 +32,16 @@ export interface HttpProxyOptions {
   readonly allowInsecureHttp?: boolean;
 
   /**
-   * How long API Gateway waits for the backend, in milliseconds (50 to 29,000).
-   * @default 29000
+   * How long API Gateway waits for the backend (50 milliseconds to 29 seconds).
+   * @default Duration.seconds(29)
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How long API Gateway waits for the backend, in milliseconds (50 to 29,000).
+   * @deprecated Use `timeout`, e.g. `timeout: Duration.seconds(10)`.
+   * @default 29000
    */
   readonly timeoutMs?: number;
 }
@@ -55,9 +63,16 @@ export interface LambdaProxyOptions {
   readonly grantInvoke?: boolean;
 
   /**
-   * How long API Gateway waits for the function, in milliseconds (50 to 29,000).
-   * @default 29000
+   * How long API Gateway waits for the function (50 milliseconds to 29 seconds).
+   * @default Duration.seconds(29)
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How long API Gateway waits for the function, in milliseconds (50 to 29,000).
+   * @deprecated Use `timeout`, e.g. `timeout: Duration.seconds(10)`.
+   * @default 29000
    */
   readonly timeoutMs?: number;
 }
@@ -65,10 +80,18 @@ export interface LambdaProxyOptions {
 /** The data of an integration, by type. */
 export type IntegrationConfig =
   | { readonly type: 'MOCK'; readonly statusCode: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
-  | { readonly type: 'HTTP_PROXY'; readonly url: string; readonly allowInsecureHttp: boolean; readonly timeoutMs: number }
-  | { readonly type: 'AWS_PROXY'; readonly functionArn: string; readonly grantInvoke: boolean; readonly timeoutMs: number };
+  | { readonly type: 'HTTP_PROXY'; readonly url: string; readonly allowInsecureHttp: boolean; readonly timeout: IntegrationTimeout }
+  | { readonly type: 'AWS_PROXY'; readonly functionArn: string; readonly grantInvoke: boolean; readonly timeout: IntegrationTimeout };
+
+/** An integration's timeout as given: the `timeout` Duration, or the deprecated `timeoutMs`; checked with the route. */
+export interface IntegrationTimeout {
+  readonly value?: Duration;
+  readonly legacyMs?: number;
+}
 
 /** The default (and maximum) integration timeout of API Gateway. */
+export const DEFAULT_INTEGRATION_TIMEOUT = Duration.seconds(29);
+/** The same, in milliseconds. */
 export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29000;
 
 /**
@@ -91,7 +114,7 @@ export class Integration {
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
    */
   static httpProxy(url: string, options: HttpProxyOptions = {}): Integration {
-    return new Integration({ type: 'HTTP_PROXY', url, allowInsecureHttp: options.allowInsecureHttp ?? false, timeoutMs: options.timeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS });
+    return new Integration({ type: 'HTTP_PROXY', url, allowInsecureHttp: options.allowInsecureHttp ?? false, timeout: { value: options.timeout, legacyMs: options.timeoutMs } });
   }
 
   /**
@@ -103,7 +126,7 @@ export class Integration {
       type: 'AWS_PROXY',
       functionArn: typeof fn === 'string' ? fn : fn.arn,
       grantInvoke: options.grantInvoke ?? true,
-      timeoutMs: options.timeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS,
+      timeout: { value: options.timeout, legacyMs: options.timeoutMs },
     });
   }
 

@@ -1,3 +1,4 @@
+import type { Duration } from '@secure-api/core';
 import type { HttpMethod } from './routes';
 
 /**
@@ -34,8 +35,15 @@ export interface CorsOptions {
   readonly allowCredentials?: boolean;
 
   /**
-   * How long browsers may cache a preflight answer, in seconds (0 to 86,400).
+   * How long browsers may cache a preflight answer (whole seconds, up to 1 day).
    * @default - no `Access-Control-Max-Age` header (browsers keep the answer 5 seconds)
+   */
+  readonly maxAge?: Duration;
+
+  /**
+   * How long browsers may cache a preflight answer, in seconds (0 to 86,400).
+   * @deprecated Use `maxAge`, e.g. `maxAge: Duration.minutes(10)`.
+   * @default - no `Access-Control-Max-Age` header
    */
   readonly maxAgeSeconds?: number;
 }
@@ -89,7 +97,14 @@ export interface CacheOptions {
   readonly size?: CacheClusterSize;
 
   /**
+   * How long a response stays cached (whole seconds, up to 1 hour).
+   * @default Duration.minutes(5)
+   */
+  readonly ttl?: Duration;
+
+  /**
    * How long a response stays cached, in seconds (0 to 3,600).
+   * @deprecated Use `ttl`, e.g. `ttl: Duration.minutes(5)`.
    * @default 300
    */
   readonly ttlSeconds?: number;

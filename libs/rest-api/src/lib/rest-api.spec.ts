@@ -1,3 +1,4 @@
+import { Duration } from '@secure-api/core';
 import { TerraformOutput } from 'cdktf';
 import { assertSecurityPolicy, checkSecurityPolicy, Match, Template } from '@secure-api/testing';
 import { FakeAuthorizer } from '../test/fake-authorizer';
@@ -131,7 +132,12 @@ describe('RestApi props', () => {
     t.resourceCountIs('aws_cloudwatch_log_group', 1);
   });
 
-  it('logRetentionDays applies to both log groups', () => {
+  it('logRetention applies to both log groups, in days', () => {
+    const t = withProps({ logRetention: Duration.days(30) });
+    expect(t.resources('aws_cloudwatch_log_group').map((g) => g.values['retention_in_days'])).toEqual([30, 30]);
+  });
+
+  it('logRetentionDays (deprecated) applies to both log groups', () => {
     const t = withProps({ logRetentionDays: 30 });
     expect(t.resources('aws_cloudwatch_log_group').map((g) => g.values['retention_in_days'])).toEqual([30, 30]);
   });
@@ -148,7 +154,11 @@ describe('RestApi props', () => {
     });
   });
 
-  it('cache size and TTL', () => {
+  it('cache TTL as a Duration', () => {
+    withProps({ cache: { ttl: Duration.minutes(2) } }).hasResourceProperties('aws_api_gateway_method_settings', { settings: { cache_ttl_in_seconds: 120 } });
+  });
+
+  it('cache size and TTL in seconds (deprecated)', () => {
     const t = withProps({ cache: { size: '1.6', ttlSeconds: 60 } });
     t.hasResourceProperties('aws_api_gateway_stage', { cache_cluster_size: '1.6' });
     t.hasResourceProperties('aws_api_gateway_method_settings', { settings: { cache_ttl_in_seconds: 60 } });
@@ -190,6 +200,12 @@ describe('RestApi stage validation', () => {
     expectInvalid(() => withProps({ logRetentionDays: 100 }), 'logRetentionDays', /is not a retention CloudWatch Logs accepts.*e\.g\. 120/);
   });
 
+  it('throws when logRetention is not days CloudWatch accepts, or is set with logRetentionDays', () => {
+    expectInvalid(() => withProps({ logRetention: Duration.days(100) }), 'logRetention', /invalid logRetention "100 days": is not a retention CloudWatch Logs accepts.*Duration\.days\(120\)/);
+    expectInvalid(() => withProps({ logRetention: Duration.hours(36) }), 'logRetention', /is not a whole number of days/);
+    expectInvalid(() => withProps({ logRetention: Duration.days(30), logRetentionDays: 30 }), 'logRetentionDays', /is set together with logRetention/);
+  });
+
   it('throws when the logging level is unknown', () => {
     expectInvalid(() => withProps({ loggingLevel: 'DEBUG' as never }), 'loggingLevel', /use one of INFO, ERROR, OFF/);
   });
@@ -201,6 +217,8 @@ describe('RestApi stage validation', () => {
   it('throws when the cache size or TTL is out of range', () => {
     expectInvalid(() => withProps({ cache: { size: '2' as never } }), 'cache.size', /is not a cache size/);
     expectInvalid(() => withProps({ cache: { ttlSeconds: 3601 } }), 'cache.ttlSeconds', /from 0 to 3600/);
+    expectInvalid(() => withProps({ cache: { ttl: Duration.minutes(61) } }), 'cache.ttl', /"61 minutes": must be a whole number of minutes from 0 seconds to 1 hour/);
+    expectInvalid(() => withProps({ cache: { ttl: Duration.minutes(1), ttlSeconds: 60 } }), 'cache.ttlSeconds', /is set together with cache\.ttl/);
   });
 
   it('throws when the web ACL ARN is malformed or of CloudFront scope', () => {

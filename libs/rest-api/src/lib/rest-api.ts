@@ -13,7 +13,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
-import { atSynth, isUnresolved, regionOf, validateRange, ValidationError } from '@secure-api/core';
+import { atSynth, Duration, durationProp, isUnresolved, regionOf, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
 import type { IAuthorizer, IRestApi } from './authorizer';
 import {
   CACHE_CLUSTER_SIZES,
@@ -89,10 +89,17 @@ export interface RestApiProps {
   readonly loggingLevel?: LoggingLevel;
 
   /**
-   * Retention, in days, of the access log group and the execution log group. One of the values CloudWatch Logs
+   * Retention of the access log group and the execution log group: whole days, one of the values CloudWatch Logs
    * accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).
-   * @default 365
+   * @default Duration.days(365)
    * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+   */
+  readonly logRetention?: Duration;
+
+  /**
+   * Retention, in days, of the access log group and the execution log group.
+   * @deprecated Use `logRetention`, e.g. `logRetention: Duration.days(365)`.
+   * @default 365
    */
   readonly logRetentionDays?: number;
 
@@ -467,11 +474,7 @@ function stageSettings(scope: IConstruct, props: RestApiProps): StageSettings {
   if (!LOGGING_LEVELS.includes(loggingLevel)) {
     throw new ValidationError(scope, 'loggingLevel', loggingLevel, 'is not a logging level', `use one of ${LOGGING_LEVELS.join(', ')}`);
   }
-  const retentionDays = props.logRetentionDays ?? REST_API_DEFAULTS.logRetentionDays;
-  if (!isUnresolved(retentionDays) && !LOG_RETENTION_DAYS.includes(retentionDays)) {
-    const nearest = LOG_RETENTION_DAYS.find((d) => d >= retentionDays) ?? 3653;
-    throw new ValidationError(scope, 'logRetentionDays', retentionDays, `is not a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`, `use one of those values, e.g. ${nearest}`);
-  }
+  const retentionDays = retentionDaysOf(scope, props);
   if (props.webAclArn !== undefined && !isUnresolved(props.webAclArn)) {
     const match = WEB_ACL_ARN.exec(props.webAclArn);
     if (!match) throw new ValidationError(scope, 'webAclArn', props.webAclArn, 'is not a wafv2 web ACL ARN', 'pass the ARN of an aws_wafv2_web_acl, e.g. arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1234abcd-...');
@@ -504,7 +507,21 @@ function cacheOf(scope: IConstruct, cache: CacheOptions | undefined): StageSetti
   if (!CACHE_CLUSTER_SIZES.includes(size)) {
     throw new ValidationError(scope, 'cache.size', size, 'is not a cache size API Gateway offers', `use one of ${CACHE_CLUSTER_SIZES.map((s) => `'${s}'`).join(', ')}`);
   }
-  const ttlSeconds = cache.ttlSeconds ?? REST_API_DEFAULTS.cacheTtlSeconds;
-  validateRange(scope, 'cache.ttlSeconds', ttlSeconds, 0, 3600, 'seconds');
-  return { size, ttlSeconds };
+  validateRange(scope, 'cache.ttlSeconds', cache.ttlSeconds, 0, 3600, 'seconds');
+  const ttl = durationProp(scope, 'cache.ttl', cache.ttl, 'cache.ttlSeconds', cache.ttlSeconds, 'seconds') ?? Duration.seconds(REST_API_DEFAULTS.cacheTtlSeconds);
+  validateDuration(scope, 'cache.ttl', ttl, Duration.seconds(0), Duration.hours(1));
+  return { size, ttlSeconds: wholeAmount(scope, 'cache.ttl', ttl, 'seconds') };
+}
+
+/** Days of log retention, from `logRetention` or the deprecated `logRetentionDays`: one CloudWatch Logs accepts. */
+function retentionDaysOf(scope: IConstruct, props: RestApiProps): number {
+  const legacy = props.logRetentionDays !== undefined;
+  const prop = legacy ? 'logRetentionDays' : 'logRetention';
+  const retention = durationProp(scope, 'logRetention', props.logRetention, 'logRetentionDays', props.logRetentionDays, 'days') ?? Duration.days(REST_API_DEFAULTS.logRetentionDays);
+  const days = wholeAmount(scope, prop, retention, 'days');
+  if (!isUnresolved(days) && !LOG_RETENTION_DAYS.includes(days)) {
+    const nearest = LOG_RETENTION_DAYS.find((d) => d >= days) ?? 3653;
+    throw new ValidationError(scope, prop, legacy ? days : retention.toString(), `is not a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`, legacy ? `use one of those values, e.g. ${nearest}` : `use one of those days, e.g. Duration.days(${nearest})`);
+  }
+  return days;
 }

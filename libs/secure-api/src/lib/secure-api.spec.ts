@@ -1,3 +1,4 @@
+import { Duration } from '@secure-api/core';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Integration, type RouteTable } from '@secure-api/rest-api';
 import { assertSecurityPolicy, Match, newTestStack, Template } from '@secure-api/testing';
@@ -107,6 +108,11 @@ describe('SecureApi', () => {
     template.hasResourceProperties('aws_api_gateway_stage', { stage_name: 'live' });
     template.hasResourceProperties('aws_api_gateway_method_settings', { settings: { throttling_rate_limit: 10, throttling_burst_limit: 20 } });
     template.hasResourceProperties('aws_api_gateway_authorizer', { authorizer_result_ttl_in_seconds: 0 });
+  });
+
+  it('authorizerCacheTtl as a Duration passes through; with authorizerCacheTtlSeconds it throws', () => {
+    synth({ authorizerCacheTtl: Duration.minutes(1) }).template.hasResourceProperties('aws_api_gateway_authorizer', { authorizer_result_ttl_in_seconds: 60 });
+    expect(() => synth({ authorizerCacheTtl: Duration.minutes(1), authorizerCacheTtlSeconds: 60 })).toThrow(/test\/SecureApi: invalid authorizerCacheTtlSeconds 60: is set together with authorizerCacheTtl, which replaces it/);
   });
 
   it('throws when no callback URL is given', () => {

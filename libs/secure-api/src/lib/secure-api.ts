@@ -11,7 +11,7 @@ import {
   type UserPoolProps,
   type UserPoolUserOptions,
 } from '@secure-api/user-pool';
-import { ValidationError } from '@secure-api/core';
+import { durationProp, ValidationError, type Duration } from '@secure-api/core';
 import { Construct } from 'constructs';
 
 /** The web app client of the walk-through: hosted UI sign-in that returns tokens to the browser. */
@@ -76,7 +76,13 @@ export interface SecureApiProps {
    */
   readonly api?: Omit<RestApiProps, 'routes' | 'defaultAuthorizer' | 'name'>;
   /**
+   * How long API Gateway caches an authorizer result per token (0 to 1 hour; 0 turns the cache off).
+   * @default Duration.minutes(5)
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /**
    * Seconds API Gateway caches an authorizer result per token (0 to 3600; 0 turns the cache off).
+   * @deprecated Use `authorizerCacheTtl`, e.g. `authorizerCacheTtl: Duration.seconds(300)`.
    * @default 300
    */
   readonly authorizerCacheTtlSeconds?: number;
@@ -136,7 +142,7 @@ export class SecureApi extends Construct {
     this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
       userPools: [this.userPool],
       name: `${props.namePrefix}-cognito`,
-      resultsCacheTtlSeconds: props.authorizerCacheTtlSeconds,
+      resultsCacheTtl: durationProp(this, 'authorizerCacheTtl', props.authorizerCacheTtl, 'authorizerCacheTtlSeconds', props.authorizerCacheTtlSeconds, 'seconds'),
     });
     this.api = new RestApi(this, 'Api', { ...props.api, name: `${props.namePrefix}-api`, routes: props.routes, defaultAuthorizer: this.authorizer });
     this.loginUrl = this.domain.signInUrl(this.client, { redirectUri: props.client.callbackUrls[0], responseType: 'code' });

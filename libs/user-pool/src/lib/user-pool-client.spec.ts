@@ -1,7 +1,7 @@
 import { ValidationError } from '@secure-api/core';
 import { Match, Template } from '@secure-api/testing';
 import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { Duration } from './duration';
+import { Duration } from '@secure-api/core';
 import { OAuthScope } from './oauth-scope';
 import { UserPool } from './user-pool';
 import { FORBID_IMPLICIT_GRANT_CONTEXT, UserPoolClient, type UserPoolClientOptions } from './user-pool-client';
@@ -307,6 +307,12 @@ describe('UserPoolClient', () => {
       expect(add).toThrow(ValidationError);
       expect(add).toThrow(`test/Pool/Web: invalid ${prop} ${message}`);
       expect(add).toThrow(/\. Fix: (set \w+ between Duration\.\w+\(\d+\) and Duration\.\w+\(\d+\)|use Duration\.minutes\(3\) to Duration\.minutes\(15\))$/);
+    });
+
+    it('throws when a token validity is given in milliseconds (not a unit of token_validity_units)', () => {
+      expect(() => newPool().addClient('Web', { oAuth: URLS, idTokenValidity: Duration.millis(600_000) })).toThrow(
+        /test\/Pool\/Web: invalid idTokenValidity "600000 milliseconds": is given in milliseconds; Cognito's token_validity_units take seconds, minutes, hours, days/,
+      );
     });
 
     it('passes an unresolved auth session in minutes through, and throws for one in another unit', () => {

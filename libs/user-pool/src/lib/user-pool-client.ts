@@ -1,12 +1,11 @@
 import { CognitoUserPoolClient, type CognitoUserPoolClientConfig } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
-import { atSynth, isUnresolved, validateRedirectUrl, ValidationError } from '@secure-api/core';
+import { atSynth, Duration, isUnresolved, validateDuration, validateRedirectUrl, ValidationError } from '@secure-api/core';
 import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { Duration } from './duration';
 import { OAuthScope } from './oauth-scope';
 import { COGNITO_NAME, nameFromPath } from './private/names';
 import { resourceServersOf } from './private/tree';
-import { contextFlag, validateDuration } from './private/validate';
+import { contextFlag } from './private/validate';
 import type { IUserPool } from './user-pool';
 
 /**
@@ -183,6 +182,8 @@ export interface UserPoolClientProps extends UserPoolClientOptions {
 const STANDARD_DEFAULT_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE].map((s) => s.scopeName);
 const OPENID_IMPLIED_BY = new Set(['email', 'phone', 'profile']);
 const MAX_SCOPES = 50;
+/** The units an app client's `token_validity_units` accept. */
+const COGNITO_UNITS = ['seconds', 'minutes', 'hours', 'days'] as const;
 
 /**
  * An app client with secure defaults: authorization code + PKCE on the hosted UI, `openid email profile` plus
@@ -358,6 +359,11 @@ export class UserPoolClient extends Construct {
     const access = props.accessTokenValidity ?? Duration.minutes(60);
     const refresh = props.refreshTokenValidity ?? Duration.days(30);
     const session = props.authSessionValidity ?? Duration.minutes(3);
+    for (const [prop, value] of [['idTokenValidity', idToken], ['accessTokenValidity', access], ['refreshTokenValidity', refresh]] as const) {
+      if (!(COGNITO_UNITS as readonly string[]).includes(value.unit)) {
+        throw new ValidationError(this, prop, value.toString(), `is given in ${value.unit}; Cognito's token_validity_units take ${COGNITO_UNITS.join(', ')}`, `give it in one of those units, e.g. Duration.minutes(60)`);
+      }
+    }
     validateDuration(this, 'idTokenValidity', idToken, Duration.minutes(5), Duration.days(1));
     validateDuration(this, 'accessTokenValidity', access, Duration.minutes(5), Duration.days(1));
     validateDuration(this, 'refreshTokenValidity', refresh, Duration.minutes(60), Duration.days(3650));

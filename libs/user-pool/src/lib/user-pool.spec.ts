@@ -1,5 +1,5 @@
-import { ValidationError } from '@secure-api/core';
-import { Match, newTestStack, Template } from '@secure-api/testing';
+import { Duration, ValidationError } from '@secure-api/core';
+import { expectInvalid, Match, newTestStack, Template } from '@secure-api/testing';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Mfa, UserPool, type UserPoolProps } from './user-pool';
@@ -81,6 +81,17 @@ describe('UserPool', () => {
         temporary_password_validity_days: 3,
       }),
     });
+  });
+
+  it('passwordPolicy.temporaryPasswordValidity as a Duration, in whole days', () => {
+    synthProps({ passwordPolicy: { temporaryPasswordValidity: Duration.days(3) } }).hasResourceProperties(POOL, { password_policy: { temporary_password_validity_days: 3 } });
+    synthProps({ passwordPolicy: { temporaryPasswordValidity: Duration.hours(48) } }).hasResourceProperties(POOL, { password_policy: { temporary_password_validity_days: 2 } });
+  });
+
+  it('throws when temporaryPasswordValidity is out of range, not whole days, or set with temporaryPasswordValidityDays', () => {
+    expectInvalid(() => synthProps({ passwordPolicy: { temporaryPasswordValidity: Duration.days(366) } }), 'passwordPolicy.temporaryPasswordValidity', /"366 days": must be a whole number of days from 0 days to 365 days/);
+    expectInvalid(() => synthProps({ passwordPolicy: { temporaryPasswordValidity: Duration.hours(36) } }), 'passwordPolicy.temporaryPasswordValidity', /is not a whole number of days/);
+    expectInvalid(() => synthProps({ passwordPolicy: { temporaryPasswordValidity: Duration.days(3), temporaryPasswordValidityDays: 3 } }), 'passwordPolicy.temporaryPasswordValidityDays', /is set together with passwordPolicy\.temporaryPasswordValidity/);
   });
 
   it('accepts the bounds of the password ranges', () => {

@@ -1,5 +1,5 @@
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
-import { isUnresolved, regionOf, validateRange, ValidationError } from '@secure-api/core';
+import { Duration, durationProp, isUnresolved, regionOf, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
 import { Construct, type IConstruct } from 'constructs';
 import { COGNITO_NAME, nameFromPath } from './private/names';
 import { resourceServersOf } from './private/tree';
@@ -72,8 +72,14 @@ export interface PasswordPolicy {
    */
   readonly requireSymbols?: boolean;
   /**
-   * Days an administrator-set or generated temporary password stays valid, 0 to 365. After that only an
-   * administrator can reset it.
+   * How long an administrator-set or generated temporary password stays valid: whole days, 0 to 365. After that only
+   * an administrator can reset it.
+   * @default Duration.days(7)
+   */
+  readonly temporaryPasswordValidity?: Duration;
+  /**
+   * Days an administrator-set or generated temporary password stays valid, 0 to 365.
+   * @deprecated Use `temporaryPasswordValidity`, e.g. `temporaryPasswordValidity: Duration.days(7)`.
    * @default 7
    */
   readonly temporaryPasswordValidityDays?: number;
@@ -161,6 +167,8 @@ export class UserPool extends Construct implements IUserPool {
     const pw = props.passwordPolicy ?? {};
     validateRange(this, 'passwordPolicy.minLength', pw.minLength, 6, 99, 'characters');
     validateRange(this, 'passwordPolicy.temporaryPasswordValidityDays', pw.temporaryPasswordValidityDays, 0, 365, 'days');
+    const temporaryValidity = durationProp(this, 'passwordPolicy.temporaryPasswordValidity', pw.temporaryPasswordValidity, 'passwordPolicy.temporaryPasswordValidityDays', pw.temporaryPasswordValidityDays, 'days') ?? Duration.days(7);
+    validateDuration(this, 'passwordPolicy.temporaryPasswordValidity', temporaryValidity, Duration.days(0), Duration.days(365));
     this.region = regionOf(this);
 
     this.resource = new CognitoUserPool(this, 'Resource', {
@@ -186,7 +194,7 @@ export class UserPool extends Construct implements IUserPool {
         requireUppercase: pw.requireUppercase ?? true,
         requireNumbers: pw.requireDigits ?? true,
         requireSymbols: pw.requireSymbols ?? true,
-        temporaryPasswordValidityDays: pw.temporaryPasswordValidityDays ?? 7,
+        temporaryPasswordValidityDays: wholeAmount(this, 'passwordPolicy.temporaryPasswordValidity', temporaryValidity, 'days'),
       },
       mfaConfiguration: MFA_CONFIGURATION[mfa],
       // AWS rejects a software-token block on a pool whose MFA is OFF.

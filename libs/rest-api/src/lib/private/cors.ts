@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { isUnresolved, validateRange, ValidationError } from '@secure-api/core';
+import { Duration, durationProp, isUnresolved, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
 import type { CorsOptions } from '../options';
 import { HTTP_METHODS, type HttpMethod } from '../routes';
 
@@ -33,12 +33,14 @@ export function validateCors(scope: IConstruct, cors: CorsOptions): Cors {
     }
   }
   validateRange(scope, 'cors.maxAgeSeconds', cors.maxAgeSeconds, 0, 86400, 'seconds');
+  const maxAge = durationProp(scope, 'cors.maxAge', cors.maxAge, 'cors.maxAgeSeconds', cors.maxAgeSeconds, 'seconds');
+  validateDuration(scope, 'cors.maxAge', maxAge, Duration.seconds(0), Duration.days(1));
   return {
     origins,
     allowMethods: cors.allowMethods,
     allowHeaders,
     allowCredentials: cors.allowCredentials ?? false,
-    maxAgeSeconds: cors.maxAgeSeconds,
+    maxAgeSeconds: maxAge === undefined ? undefined : wholeAmount(scope, 'cors.maxAge', maxAge, 'seconds'),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
-import { isUnresolved, validateRange, ValidationError } from '@secure-api/core';
-import type { IntegrationConfig } from '../integration';
+import { Duration, durationProp, isUnresolved, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
+import { DEFAULT_INTEGRATION_TIMEOUT, type IntegrationConfig, type IntegrationTimeout } from '../integration';
 import type { Segment } from './route-table';
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
@@ -16,15 +16,30 @@ export function checkIntegration(scope: IConstruct, prop: string, config: Integr
     case 'MOCK':
       return checkMock(scope, prop, config);
     case 'HTTP_PROXY':
-      validateRange(scope, `${prop}.timeoutMs`, config.timeoutMs, 50, 29000, 'milliseconds');
+      checkTimeout(scope, prop, config.timeout);
       return checkHttpUrl(scope, `${prop}.url`, config.url, config.allowInsecureHttp, segments);
     case 'AWS_PROXY':
-      validateRange(scope, `${prop}.timeoutMs`, config.timeoutMs, 50, 29000, 'milliseconds');
+      checkTimeout(scope, prop, config.timeout);
       if (!isUnresolved(config.functionArn) && !LAMBDA_ARN.test(config.functionArn)) {
         throw new ValidationError(scope, `${prop}.functionArn`, config.functionArn, 'is not a Lambda function ARN', 'pass the function ARN, e.g. arn:aws:lambda:eu-west-1:123456789012:function:orders, or the LambdaFunction resource');
       }
       return;
   }
+}
+
+/** 50 ms to 29 s, whole milliseconds; `timeout` or the deprecated `timeoutMs`, not both. */
+function checkTimeout(scope: IConstruct, prop: string, timeout: IntegrationTimeout): void {
+  validateRange(scope, `${prop}.timeoutMs`, timeout.legacyMs, 50, 29000, 'milliseconds');
+  const value = durationProp(scope, `${prop}.timeout`, timeout.value, `${prop}.timeoutMs`, timeout.legacyMs, 'milliseconds');
+  if (value === undefined) return;
+  validateDuration(scope, `${prop}.timeout`, value, Duration.millis(50), Duration.seconds(29));
+  wholeAmount(scope, `${prop}.timeout`, value, 'milliseconds');
+}
+
+/** The checked timeout in milliseconds, as `timeout_milliseconds` takes it. */
+export function timeoutMillisecondsOf(timeout: IntegrationTimeout): number {
+  const value = timeout.legacyMs !== undefined ? Duration.millis(timeout.legacyMs) : (timeout.value ?? DEFAULT_INTEGRATION_TIMEOUT);
+  return value.unit === 'milliseconds' ? value.amount : (value.toMilliseconds() as number);
 }
 
 function checkMock(scope: IConstruct, prop: string, config: Extract<IntegrationConfig, { type: 'MOCK' }>): void {

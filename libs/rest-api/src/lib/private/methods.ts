@@ -8,7 +8,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { IntegrationConfig } from '../integration';
 import type { HttpMethod } from '../routes';
 import { corsResponseHeaders, originOverrideTemplate, preflightMethods, type Cors } from './cors';
-import { urlParams } from './integration-check';
+import { timeoutMillisecondsOf, urlParams } from './integration-check';
 import { partitionOf } from './names';
 import type { ParsedRoute } from './route-table';
 
@@ -116,7 +116,7 @@ function integrationConfigOf(route: ParsedRoute, integration: IntegrationConfig,
         integrationHttpMethod: route.method,
         uri: integration.url,
         requestParameters: mapped.length ? Object.fromEntries(mapped) : undefined,
-        timeoutMilliseconds: integration.timeoutMs,
+        timeoutMilliseconds: timeoutMillisecondsOf(integration.timeout),
         cacheKeyParameters,
       } satisfies Partial<ApiGatewayIntegrationConfig>;
     }
@@ -127,7 +127,7 @@ function integrationConfigOf(route: ParsedRoute, integration: IntegrationConfig,
         // Lambda is always invoked with POST, whatever the client's method.
         integrationHttpMethod: 'POST',
         uri: `arn:${partitionOf(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${integration.functionArn}/invocations`,
-        timeoutMilliseconds: integration.timeoutMs,
+        timeoutMilliseconds: timeoutMillisecondsOf(integration.timeout),
         cacheKeyParameters,
       } satisfies Partial<ApiGatewayIntegrationConfig>;
     }
