@@ -7,30 +7,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseFlags, processIo, runCli, UsageError, workspaceRoot, type CliIo } from '@secure-api/cli';
 import { mintExpiredIdToken } from '@secure-api/twin/testing';
 import { readTarget } from './lib/outputs';
 
 const USAGE = 'usage: e2e --stack <env> [--outputs FILE]';
 
-export async function main(args: string[]): Promise<number> {
-  let stack = 'dev';
-  let outputs = process.env['E2E_OUTPUTS_FILE'] || undefined;
-  // Nx forwards `--outputs=FILE`; people type `--outputs FILE`: both forms are accepted.
-  const flags = args.flatMap((a) => (/^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
-  for (let i = 0; i < flags.length; i++) {
-    const a = flags[i];
-    if (a === '--stack' && flags[i + 1]) stack = flags[++i];
-    else if (a === '--outputs' && flags[i + 1]) outputs = flags[++i];
-    else {
-      console.error(`e2e: unknown or incomplete argument "${a}". ${USAGE}`);
-      return 2;
+export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(io, { label: 'e2e', usage: USAGE }, () => {
+    const { values, help } = parseFlags(args, { stack: { type: 'string' }, outputs: { type: 'string' } });
+    if (help) {
+      io.out(`${USAGE}\n`);
+      return 0;
     }
-  }
-  if (!/^[a-z][a-z0-9-]*$/.test(stack)) {
-    console.error(`e2e: "${stack}" is not an environment name. ${USAGE}`);
-    return 2;
-  }
-  const root = resolve(process.env['NX_WORKSPACE_ROOT'] ?? process.cwd());
+    const stack = values.stack ?? 'dev';
+    if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new UsageError(`"${stack}" is not an environment name`);
+    return run(stack, values.outputs ?? (process.env['E2E_OUTPUTS_FILE'] || undefined));
+  });
+}
+
+async function run(stack: string, outputs: string | undefined): Promise<number> {
+  const root = workspaceRoot();
   if (outputs) {
     const file = resolve(outputs);
     readTarget(file);

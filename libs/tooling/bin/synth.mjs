@@ -5,6 +5,7 @@
 // Usage: node libs/tooling/bin/synth.mjs [env...] [--outdir DIR]   (default: every app with src/main.ts)
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { bundle, workspaceRoot } from './bundle.mjs';
 
 export function environments() {
@@ -40,16 +41,18 @@ export async function synth(envs, outdir) {
 }
 
 async function cli(argv) {
-  const envs = [];
-  let outdir = join(workspaceRoot, 'cdktf.out');
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--outdir') {
-      if (!argv[i + 1]) throw new Error('--outdir needs a directory. Fix: --outdir cdktf.out');
-      outdir = resolve(argv[++i]);
-    } else if (a.startsWith('-')) throw new Error(`unknown flag ${a}. Fix: synth.mjs [env...] [--outdir DIR]`);
-    else envs.push(a);
+  // node:util's parseArgs, as the TypeScript CLIs use it through @secure-api/cli (this launcher runs unbundled).
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { outdir: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new Error('--outdir needs a directory. Fix: --outdir cdktf.out');
+    const flag = /'(-[^']*)'/.exec(err.message)?.[1] ?? '';
+    throw new Error(`unknown flag ${flag}. Fix: synth.mjs [env...] [--outdir DIR]`);
   }
+  if (parsed.values.outdir === '') throw new Error('--outdir needs a directory. Fix: --outdir cdktf.out');
+  const envs = parsed.positionals;
+  const outdir = parsed.values.outdir ? resolve(parsed.values.outdir) : join(workspaceRoot, 'cdktf.out');
   const selected = envs.length ? envs : environments();
   const ids = await synth(selected, outdir);
   for (const id of ids) console.log(`synthesized ${id} -> ${join(outdir, 'stacks', id, 'cdk.tf.json')}`);

@@ -1,3 +1,4 @@
+import { parseFlags, processIo, runCli, UsageError } from '@secure-api/cli';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +12,14 @@ import { mintIdToken } from '../src/testing/expired-token';
  * `{ port, invokeUrl, routes, idToken }` once listening; stops on SIGTERM.
  */
 export async function main(args: string[]): Promise<number> {
-  const get = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const stackFile = get('--stack-file');
-  const ttl = Number(get('--ttl') ?? '300');
-  if (!stackFile || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
-    console.error('usage: bench-server --stack-file cdk.tf.json --ttl 0..3600');
-    return 2;
-  }
+  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600]' }, () => serve(args));
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { 'stack-file': { type: 'string', required: true }, ttl: { type: 'string' } });
+  const stackFile = values['stack-file'] as string;
+  const ttl = Number(values.ttl ?? '300');
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) throw new UsageError('--ttl must be 0 to 3600 seconds');
   const model = StackModel.fromFile(stackFile);
   const json = model.json as { resource: Record<string, Record<string, Record<string, unknown>>> };
   for (const authorizer of Object.values(json.resource['aws_api_gateway_authorizer'] ?? {})) authorizer['authorizer_result_ttl_in_seconds'] = ttl;

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { workspaceRoot } from '@secure-api/cli';
 import { buildApp } from '../src/app';
 import { DEFAULT_SCRYPT } from '../src/cognito/passwords';
 import { StackModel } from '../src/stack/stack-model';
@@ -17,7 +18,7 @@ const ATTEMPTS = Number(process.env['BENCH_ATTEMPTS'] ?? 24);
 const WRONG = 'Wrong-Passw0rd!';
 
 export async function main(): Promise<number> {
-  const root = resolve(process.env['NX_WORKSPACE_ROOT'] ?? process.cwd());
+  const root = workspaceRoot();
   const synth = spawnSync(process.execPath, [join(root, 'libs/tooling/bin/synth.mjs'), 'dev'], { cwd: root, encoding: 'utf8' });
   if (synth.status !== 0) throw new Error(synth.stderr);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-sign-in-'));

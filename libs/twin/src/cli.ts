@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { parseFlags, processIo, runCli, UsageError, workspaceRoot, type CliIo } from '@secure-api/cli';
 import { buildApp, TwinApp } from './app';
 import type { DeliveredMessage } from './cognito/service';
 import { DataDirError } from './store/data-dir';
@@ -27,59 +28,16 @@ interface Options {
   stackFile?: string;
 }
 
-class UsageError extends Error {}
+const FLAGS = { stack: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' } } as const;
 
 function parse(args: string[]): Options | 'help' {
-  const opts: Options = { stack: 'dev', port: 0 };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (v === undefined || v === '' || (eq < 0 && v.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '--stack': {
-        const v = value();
-        if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v)) throw new UsageError(`--stack ${JSON.stringify(v)} is not a stack name (letters, digits, - and _)`);
-        opts.stack = v;
-        break;
-      }
-      case '--port': {
-        const v = value();
-        const port = Number(v);
-        if (!/^\d+$/.test(v) || port > 65535) throw new UsageError(`--port ${JSON.stringify(v)} is not a port number (0 to 65535)`);
-        opts.port = port;
-        break;
-      }
-      case '--data-dir':
-        opts.dataDir = value();
-        break;
-      case '--outputs-file':
-        opts.outputsFile = value();
-        break;
-      case '--stack-file':
-        opts.stackFile = value();
-        break;
-      default:
-        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    }
-  }
-  return opts;
-}
-
-/** The workspace root: the nearest directory up from here holding nx.json, else the current directory. */
-function workspaceRoot(): string {
-  let dir = process.cwd();
-  for (;;) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
+  const { values, help } = parseFlags(args, FLAGS);
+  if (help) return 'help';
+  const stack = values.stack ?? 'dev';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - and _)`);
+  const port = Number(values.port ?? '0');
+  if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
+  return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'] };
 }
 
 /**
@@ -87,19 +45,18 @@ function workspaceRoot(): string {
  * temporary passwords, writes the outputs file, and shuts down cleanly on SIGINT or SIGTERM.
  * Resolves with the exit code once stopped.
  */
-export async function main(args: string[]): Promise<number> {
-  let opts: Options | 'help';
-  try {
-    opts = parse(args);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`twin: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(io, { label: 'twin', usage: USAGE.trimEnd() }, () => {
+    const opts = parse(args);
+    if (opts === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    return serve(opts);
+  });
+}
+
+async function serve(opts: Options): Promise<number> {
   const root = workspaceRoot();
   const stackFile = opts.stackFile ? resolve(opts.stackFile) : join(root, 'cdktf.out', 'stacks', opts.stack, 'cdk.tf.json');
   if (!opts.stackFile && !existsSync(stackFile)) {

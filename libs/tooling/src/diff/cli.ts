@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { parseFlags, processIo, runCli, UsageError, type CliIo } from '@secure-api/cli';
 import { diffStacks } from './lib/diff-stacks';
 import { DEFAULT_ACK_LABEL, renderMarkdown, renderText } from './lib/render';
 import type { TerraformJson } from './lib/types';
@@ -16,13 +17,6 @@ change is DANGER (a delete, a rename, or a force-new change of a stateful resour
   --allow-danger report DANGER but exit 0 (CI passes it when the pull request carries the acknowledgement label)
   --ack-label    the label name the report tells reviewers to add (default ${DEFAULT_ACK_LABEL})`;
 
-/** Where the CLI reads and writes; tests pass their own. */
-export interface CliIo {
-  readonly cwd: string;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
 interface Options {
   readonly env: string;
   readonly base: string;
@@ -31,30 +25,14 @@ interface Options {
   readonly ackLabel: string;
 }
 
-class UsageError extends Error {}
+const FLAGS = { env: { type: 'string', required: true }, base: { type: 'string', required: true }, markdown: { type: 'string' }, 'allow-danger': { type: 'boolean' }, 'ack-label': { type: 'string' } } as const;
 
-function parseArgs(args: readonly string[]): Options | 'help' {
-  const values = new Map<string, string>();
-  let allowDanger = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--allow-danger') {
-      allowDanger = true;
-      continue;
-    }
-    const m = /^--(env|base|markdown|ack-label)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new UsageError(arg.startsWith('-') ? `unknown option "${arg}"` : `unexpected argument "${arg}"`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${m[1]} needs a value`);
-    values.set(m[1], value);
-  }
-  const env = values.get('env');
-  const base = values.get('base');
-  if (!env) throw new UsageError('--env is required');
-  if (!base) throw new UsageError('--base is required');
+function parseOptions(args: readonly string[]): Options | 'help' {
+  const { values, help } = parseFlags(args, FLAGS);
+  if (help) return 'help';
+  const env = values.env as string;
   if (!/^[a-z][a-z0-9-]*$/.test(env)) throw new UsageError(`invalid --env "${env}": use the app name, lowercase letters, digits and hyphens`);
-  return { env, base, markdown: values.get('markdown'), allowDanger, ackLabel: values.get('ack-label') ?? DEFAULT_ACK_LABEL };
+  return { env, base: values.base as string, markdown: values.markdown, allowDanger: values['allow-danger'] ?? false, ackLabel: values['ack-label'] ?? DEFAULT_ACK_LABEL };
 }
 
 /**
@@ -62,25 +40,20 @@ function parseArgs(args: readonly string[]): Options | 'help' {
  * 1 DANGER, 2 bad usage or a failure to synthesize either side.
  */
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
-  let options: Options | 'help';
-  try {
-    options = parseArgs(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`stack diff: ${e.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
-  try {
-    return await diff(options, io);
-  } catch (e) {
-    if (!(e instanceof DiffError)) throw e;
-    io.err(`stack diff: ${e.message}\n`);
-    return 2;
-  }
+  return runCli(io, { label: 'stack diff', usage: USAGE }, async () => {
+    const options = parseOptions(args);
+    if (options === 'help') {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
+    try {
+      return await diff(options, io);
+    } catch (e) {
+      if (!(e instanceof DiffError)) throw e;
+      io.err(`stack diff: ${e.message}\n`);
+      return 2;
+    }
+  });
 }
 
 async function diff(options: Options, io: CliIo): Promise<number> {
@@ -136,8 +109,4 @@ async function synthesizeBase(root: string, commit: string, env: string, outdir:
     return undefined;
   }
   return withWorktree(root, commit, (dir) => synthesize(dir, env, outdir, label));
-}
-
-function processIo(): CliIo {
-  return { cwd: process.cwd(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseFlags, processIo, runCli, UsageError, type CliIo } from '@secure-api/cli';
 import { renderPlanMarkdown } from './lib/render';
 import { PlanError, compareFingerprints, fingerprint, summarizePlan } from './lib/summarize';
 import type { PlanFingerprint } from './lib/summarize';
@@ -13,38 +14,20 @@ const USAGE = `usage:
   node libs/tooling/bin/run.mjs libs/tooling/src/plan-summary/cli.ts compare --reviewed FILE --plan-json FILE
     Exits 1 and lists the differences when the plan no longer matches the reviewed fingerprint.`;
 
-/** Where the CLI reads and writes; tests pass their own. */
-export interface CliIo {
-  readonly cwd: string;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+const FLAGS = {
+  env: { type: 'string' }, 'plan-json': { type: 'string' }, 'plan-text': { type: 'string' }, out: { type: 'string' },
+  'fingerprint-out': { type: 'string' }, commit: { type: 'string' }, 'run-url': { type: 'string' }, reviewed: { type: 'string' },
+} as const;
+type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
 
-class UsageError extends Error {}
-
-const FLAGS = ['env', 'plan-json', 'plan-text', 'out', 'fingerprint-out', 'commit', 'run-url', 'reviewed'] as const;
-type Flag = (typeof FLAGS)[number];
-
-function parse(args: readonly string[]): { command: 'summary' | 'compare' | 'help'; values: Map<Flag, string> } {
-  const rest = [...args];
-  let command: 'summary' | 'compare' | 'help' = 'summary';
-  if (rest[0] === 'compare') {
-    command = 'compare';
-    rest.shift();
-  }
-  const values = new Map<Flag, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--help' || arg === '-h') return { command: 'help', values };
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m || !(FLAGS as readonly string[]).includes(m[1])) throw new UsageError(arg.startsWith('-') ? `unknown option "${arg}"` : `unexpected argument "${arg}"`);
-    const value = m[2] ?? rest[++i];
-    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${m[1]} needs a value`);
-    values.set(m[1] as Flag, value);
-  }
-  const required: Flag[] = command === 'compare' ? ['reviewed', 'plan-json'] : ['env', 'plan-json'];
-  for (const flag of required) if (!values.has(flag)) throw new UsageError(`--${flag} is required`);
-  const env = values.get('env');
+function parse(args: readonly string[]): { command: 'summary' | 'compare' | 'help'; values: Values } {
+  const { values, positionals, help } = parseFlags(args, FLAGS, { positionals: 1 });
+  if (help) return { command: 'help', values };
+  if (positionals.length > 0 && (positionals[0] !== 'compare' || args[0] !== 'compare')) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const command = positionals[0] === 'compare' ? 'compare' : 'summary';
+  const required = command === 'compare' ? (['reviewed', 'plan-json'] as const) : (['env', 'plan-json'] as const);
+  for (const flag of required) if (values[flag] === undefined) throw new UsageError(`--${flag} is required`);
+  const env = values.env;
   if (env !== undefined && !/^[a-z][a-z0-9-]*$/.test(env)) throw new UsageError(`invalid --env "${env}": lowercase letters, digits and hyphens`);
   return { command, values };
 }
@@ -74,24 +57,19 @@ function write(cwd: string, file: string, text: string): void {
 
 /** Exit codes: 0 done (or the plan matches), 1 the plan differs from the reviewed one, 2 bad usage or input. */
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`plan summary: ${e.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { command, values } = parsed;
+  return runCli(io, { label: 'plan summary', usage: USAGE }, () => summary(parse(args), io));
+}
+
+function summary({ command, values }: ReturnType<typeof parse>, io: CliIo): number {
   if (command === 'help') {
     io.out(`${USAGE}\n`);
     return 0;
   }
   try {
-    const summary = summarizePlan(readJson(io.cwd, values.get('plan-json') as string, 'plan'));
+    const summary = summarizePlan(readJson(io.cwd, values['plan-json'] as string, 'plan'));
     if (command === 'compare') {
-      const reviewed = readJson(io.cwd, values.get('reviewed') as string, 'reviewed fingerprint') as PlanFingerprint;
-      if (!reviewed || !Array.isArray(reviewed.resources)) throw new PlanError(`${values.get('reviewed')} is not a plan fingerprint written by --fingerprint-out`);
+      const reviewed = readJson(io.cwd, values.reviewed as string, 'reviewed fingerprint') as PlanFingerprint;
+      if (!reviewed || !Array.isArray(reviewed.resources)) throw new PlanError(`${values.reviewed} is not a plan fingerprint written by --fingerprint-out`);
       const differences = compareFingerprints(reviewed, fingerprint(summary));
       if (differences.length === 0) {
         io.out('The plan matches the reviewed plan.\n');
@@ -100,24 +78,20 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
       io.err(`The plan differs from the reviewed plan (${differences.length}):\n${differences.map((d) => `  ${d}`).join('\n')}\n`);
       return 1;
     }
-    const planText = values.has('plan-text') ? readText(io.cwd, values.get('plan-text') as string, 'plan text') : undefined;
+    const planText = values['plan-text'] !== undefined ? readText(io.cwd, values['plan-text'], 'plan text') : undefined;
     const markdown = renderPlanMarkdown(summary, {
-      env: values.get('env') as string,
-      commit: values.get('commit'),
-      runUrl: values.get('run-url'),
+      env: values.env as string,
+      commit: values.commit,
+      runUrl: values['run-url'],
       planText,
     });
-    if (values.has('out')) write(io.cwd, values.get('out') as string, markdown);
+    if (values.out !== undefined) write(io.cwd, values.out, markdown);
     else io.out(markdown);
-    if (values.has('fingerprint-out')) write(io.cwd, values.get('fingerprint-out') as string, `${JSON.stringify(fingerprint(summary), null, 2)}\n`);
+    if (values['fingerprint-out'] !== undefined) write(io.cwd, values['fingerprint-out'], `${JSON.stringify(fingerprint(summary), null, 2)}\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof PlanError)) throw e;
     io.err(`plan summary: ${e.message}\n`);
     return 2;
   }
-}
-
-function processIo(): CliIo {
-  return { cwd: process.cwd(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 }
