@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { RecordTable } from './columns';
 import { DataDirError, prepareDataDir } from './data-dir';
 
 /** Marks a SQLite file as ours: a database without it is foreign and never touched. */
@@ -90,6 +91,22 @@ CREATE TABLE revoked_origins (origin_jti TEXT PRIMARY KEY, expires_at INTEGER NO
 
 type Row = Record<string, unknown>;
 
+const USERS = new RecordTable<UserRecord>('users', {
+  poolId: 'pool_id', username: 'username', usernameKey: 'username_key', sub: 'sub', emailKey: { column: 'email_key', kind: 'nullable' },
+  attributes: { column: 'attributes', kind: 'json' }, status: 'status', enabled: { column: 'enabled', kind: 'bool' },
+  passwordHash: { column: 'password_hash', kind: 'nullable' }, tempPasswordExpiresAt: { column: 'temp_password_expires_at', kind: 'nullable' },
+  createdAt: 'created_at', updatedAt: 'updated_at', failedAttempts: 'failed_attempts', lockedUntil: 'locked_until',
+  tokensValidAfter: 'tokens_valid_after', confirmationCodeHash: { column: 'confirmation_code_hash', kind: 'nullable' },
+  confirmationCodeExpiresAt: { column: 'confirmation_code_expires_at', kind: 'nullable' },
+});
+/** What a user update may change: everything but the pool, the names and the sub, which identify the user. */
+const USER_MUTABLE: (keyof UserRecord & string)[] = ['emailKey', 'attributes', 'status', 'enabled', 'passwordHash', 'tempPasswordExpiresAt', 'updatedAt', 'failedAttempts', 'lockedUntil', 'tokensValidAfter', 'confirmationCodeHash', 'confirmationCodeExpiresAt'];
+
+const REFRESH_TOKENS = new RecordTable<RefreshTokenRecord>('refresh_tokens', {
+  tokenHash: 'token_hash', poolId: 'pool_id', clientId: 'client_id', sub: 'sub', originJti: 'origin_jti', sessionId: { column: 'session_id', kind: 'nullable' },
+  scopes: 'scopes', authTime: 'auth_time', issuedAt: 'issued_at', expiresAt: 'expires_at', revokedAt: { column: 'revoked_at', kind: 'nullable' },
+});
+
 /**
  * The twin's durable state in one SQLite file (WAL, every multi-step change in a transaction): ids of the
  * resources built from the stack, signing keys, users, refresh tokens and revocations.
@@ -167,15 +184,15 @@ export class TwinStore {
   }
 
   userByKey(poolId: string, usernameKey: string): UserRecord | undefined {
-    return toUser(this.db.prepare('SELECT * FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, usernameKey) as Row | undefined);
+    return USERS.fromRow(this.db.prepare(USERS.selectSql(['poolId', 'usernameKey'])).get(poolId, usernameKey) as Row | undefined);
   }
 
   userByEmail(poolId: string, emailKey: string): UserRecord | undefined {
-    return toUser(this.db.prepare('SELECT * FROM users WHERE pool_id = ? AND email_key = ?').get(poolId, emailKey) as Row | undefined);
+    return USERS.fromRow(this.db.prepare(USERS.selectSql(['poolId', 'emailKey'])).get(poolId, emailKey) as Row | undefined);
   }
 
   userBySub(poolId: string, sub: string): UserRecord | undefined {
-    return toUser(this.db.prepare('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined);
+    return USERS.fromRow(this.db.prepare(USERS.selectSql(['poolId', 'sub'])).get(poolId, sub) as Row | undefined);
   }
 
   /** Users of a pool in user-name order, starting after `afterKey`. */
@@ -183,7 +200,7 @@ export class TwinStore {
     const rows = this.db
       .prepare('SELECT * FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT ?')
       .all(poolId, afterKey ?? '', limit) as Row[];
-    return rows.map((r) => toUser(r) as UserRecord);
+    return rows.map((r) => USERS.fromRow(r) as UserRecord);
   }
 
   countUsers(poolId: string): number {
@@ -191,29 +208,12 @@ export class TwinStore {
   }
 
   insertUser(user: UserRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO users (pool_id, username, username_key, sub, email_key, attributes, status, enabled, password_hash,
-          temp_password_expires_at, created_at, updated_at, failed_attempts, locked_until, tokens_valid_after,
-          confirmation_code_hash, confirmation_code_expires_at)
-         VALUES (@poolId, @username, @usernameKey, @sub, @emailKey, @attributes, @status, @enabled, @passwordHash,
-          @tempPasswordExpiresAt, @createdAt, @updatedAt, @failedAttempts, @lockedUntil, @tokensValidAfter,
-          @confirmationCodeHash, @confirmationCodeExpiresAt)`,
-      )
-      .run(fromUser(user));
+    this.db.prepare(USERS.insertSql()).run(USERS.params(user));
   }
 
   /** Replaces the mutable fields of a user (identified by pool and sub). */
   updateUser(user: UserRecord): void {
-    this.db
-      .prepare(
-        `UPDATE users SET email_key = @emailKey, attributes = @attributes, status = @status, enabled = @enabled,
-          password_hash = @passwordHash, temp_password_expires_at = @tempPasswordExpiresAt, updated_at = @updatedAt,
-          failed_attempts = @failedAttempts, locked_until = @lockedUntil, tokens_valid_after = @tokensValidAfter,
-          confirmation_code_hash = @confirmationCodeHash, confirmation_code_expires_at = @confirmationCodeExpiresAt
-         WHERE pool_id = @poolId AND sub = @sub`,
-      )
-      .run(fromUser(user));
+    this.db.prepare(USERS.updateSql(USER_MUTABLE, ['poolId', 'sub'])).run(USERS.params(user));
   }
 
   /** Deletes a user and every refresh token issued to them, together. */
@@ -226,31 +226,11 @@ export class TwinStore {
   }
 
   insertRefreshToken(token: RefreshTokenRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, session_id, scopes, auth_time,
-          issued_at, expires_at, revoked_at)
-         VALUES (@tokenHash, @poolId, @clientId, @sub, @originJti, @sessionId, @scopes, @authTime, @issuedAt, @expiresAt, @revokedAt)`,
-      )
-      .run({ ...token });
+    this.db.prepare(REFRESH_TOKENS.insertSql()).run(REFRESH_TOKENS.params(token));
   }
 
   refreshToken(tokenHash: string): RefreshTokenRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-    if (!r) return undefined;
-    return {
-      tokenHash: r['token_hash'] as string,
-      poolId: r['pool_id'] as string,
-      clientId: r['client_id'] as string,
-      sub: r['sub'] as string,
-      originJti: r['origin_jti'] as string,
-      sessionId: (r['session_id'] as string | null) ?? null,
-      scopes: r['scopes'] as string,
-      authTime: r['auth_time'] as number,
-      issuedAt: r['issued_at'] as number,
-      expiresAt: r['expires_at'] as number,
-      revokedAt: (r['revoked_at'] as number | null) ?? null,
-    };
+    return REFRESH_TOKENS.fromRow(this.db.prepare(REFRESH_TOKENS.selectSql(['tokenHash'])).get(tokenHash) as Row | undefined);
   }
 
   /** Revokes one refresh token and the access and ID tokens issued with it (same origin_jti). */
@@ -347,31 +327,4 @@ function checkExisting(file: string): void {
     db?.close();
     for (const f of sidecars) rmSync(f, { force: true });
   }
-}
-
-function toUser(r: Row | undefined): UserRecord | undefined {
-  if (!r) return undefined;
-  return {
-    poolId: r['pool_id'] as string,
-    username: r['username'] as string,
-    usernameKey: r['username_key'] as string,
-    sub: r['sub'] as string,
-    emailKey: (r['email_key'] as string | null) ?? null,
-    attributes: JSON.parse(r['attributes'] as string) as Record<string, string>,
-    status: r['status'] as UserStatus,
-    enabled: r['enabled'] === 1,
-    passwordHash: (r['password_hash'] as string | null) ?? null,
-    tempPasswordExpiresAt: (r['temp_password_expires_at'] as number | null) ?? null,
-    createdAt: r['created_at'] as number,
-    updatedAt: r['updated_at'] as number,
-    failedAttempts: r['failed_attempts'] as number,
-    lockedUntil: r['locked_until'] as number,
-    tokensValidAfter: r['tokens_valid_after'] as number,
-    confirmationCodeHash: (r['confirmation_code_hash'] as string | null) ?? null,
-    confirmationCodeExpiresAt: (r['confirmation_code_expires_at'] as number | null) ?? null,
-  };
-}
-
-function fromUser(u: UserRecord): Row {
-  return { ...u, attributes: JSON.stringify(u.attributes), enabled: u.enabled ? 1 : 0 };
 }
