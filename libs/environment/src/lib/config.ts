@@ -75,6 +75,14 @@ export interface EnvironmentUser {
   /** Email address, used as the username; created verified. */
   readonly email: string;
   /**
+   * The user's stable key: its construct id is `User-<key>`, so the key is part of its Terraform address. Cognito
+   * cannot rename a user, so a new email always replaces the user (the offline diff flags it); with a key, the
+   * address stays and the replacement shows on the same resource instead of as a delete plus a create.
+   * Letters, digits and hyphens, at most 64.
+   * @default - the email's local part with every other character replaced by `-` (`demo@example.com` → `demo`)
+   */
+  readonly key?: string;
+  /**
    * Read the temporary password from a sensitive Terraform variable (`<name>_temporary_password`) instead of
    * letting Cognito generate and email one.
    * @default false

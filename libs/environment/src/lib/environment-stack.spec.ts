@@ -93,6 +93,16 @@ describe('EnvironmentStack', () => {
     template.hasResourceProperties('aws_cognito_user', { temporary_password: '${var.ops_temporary_password}' });
   });
 
+  it('keys a user by its email by default, or by the stable key the config gives (part of its Terraform address)', () => {
+    const address = (config: EnvironmentConfig) => synth(config).template.resource('aws_cognito_user').address;
+    const derived = address({ ...dev, users: [{ email: 'demo@example.com' }] });
+    expect(derived).toMatch(/^aws_cognito_user\.SecureApi_UserPool_User-demo_/);
+    // A new email moves a derived key, and so the user's address; an explicit key keeps it.
+    expect(address({ ...dev, users: [{ email: 'ann@example.com' }] })).not.toBe(derived);
+    expect(address({ ...dev, users: [{ email: 'ann@example.com', key: 'demo' }] })).toBe(derived);
+    synth({ ...dev, users: [{ email: 'ann@example.com', key: 'demo' }] }).template.hasResourceProperties('aws_cognito_user', { username: 'ann@example.com' });
+  });
+
   it('passes the security policy: prod with no waiver, dev as nonprod', () => {
     for (const [config, environment] of [[prod, 'prod'], [dev, 'nonprod']] as const) {
       const { template, stack } = synth(config);
@@ -114,6 +124,8 @@ describe('EnvironmentStack', () => {
       ['no logout URL', { logoutUrls: [] }, /config.logoutUrls \[\]/],
       ['user email', { users: [{ email: 'not-an-email' }] }, /config.users\[0\].email "not-an-email"/],
       ['duplicate user', { users: [{ email: 'a@example.com' }, { email: 'A@example.com' }] }, /config.users\[1\].email .*listed twice/],
+      ['user key', { users: [{ email: 'a@example.com', key: 'a b' }] }, /config.users\[0\].key "a b": must be 1-64 letters, digits or hyphens/],
+      ['two users with one key', { users: [{ email: 'a.b@example.com' }, { email: 'a-b@example.org' }] }, /config.users\[1\].key "a-b": is also the key of users\[0\].*Fix: give users\[1\] its own key/],
       ['backend bucket', { backend: { bucket: 'Bad_Bucket' } }, /config.backend.bucket "Bad_Bucket"/],
       ['backend region', { backend: { bucket: 'state', region: 'mars-1' } }, /config.backend.region "mars-1"/],
       ['backend key prefix', { backend: { bucket: 'state', keyPrefix: '../x' } }, /config.backend.keyPrefix/],

@@ -6,7 +6,7 @@ import { SecureApi } from '@secure-api/secure-api';
 import { FORBID_IMPLICIT_GRANT_CONTEXT, type UserPoolUserOptions } from '@secure-api/user-pool';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config';
-import { passwordMinLengthOf, validateConfig } from './validate-config';
+import { passwordMinLengthOf, userKeyOf, validateConfig } from './validate-config';
 
 /** The routes every environment serves: the walk-through's public, protected and scoped calls. */
 export const ROUTES = {
@@ -89,11 +89,11 @@ export class EnvironmentStack extends TerraformStack {
 
     const users: Record<string, UserPoolUserOptions> = {};
     for (const [i, user] of (config.users ?? []).entries()) {
-      const key = user.email.split('@')[0].replace(/[^A-Za-z0-9]/g, '-');
+      const key = userKeyOf(user, i);
       const variable = user.temporaryPasswordFromVariable
         ? new TerraformVariable(this, `${key.replace(/-/g, '_')}_temporary_password`, { type: 'string', sensitive: true, description: `Temporary password of ${user.email} (changed at first sign-in)` })
         : undefined;
-      users[key || `user${i}`] = { email: user.email, emailVerified: true, temporaryPassword: variable };
+      users[key] = { email: user.email, emailVerified: true, temporaryPassword: variable };
     }
 
     this.secureApi = new SecureApi(this, 'SecureApi', {

@@ -1,11 +1,12 @@
 import type { IConstruct } from 'constructs';
 import { PRODUCTION_POLICY, ValidationError } from '@secure-api/core';
-import type { EnvironmentConfig } from './config';
+import type { EnvironmentConfig, EnvironmentUser } from './config';
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const USER_KEY = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 /**
  * Checks an environment config before any construct sees it, so a typo in `apps/<env>/src/config.ts` is named
@@ -28,10 +29,16 @@ export function validateConfig(scope: IConstruct, config: EnvironmentConfig): vo
   if (!Array.isArray(config.callbackUrls) || config.callbackUrls.length === 0) throw err('callbackUrls', config.callbackUrls, 'at least one callback URL is required', 'add the URL your app receives sign-ins on');
   if (!Array.isArray(config.logoutUrls) || config.logoutUrls.length === 0) throw err('logoutUrls', config.logoutUrls, 'at least one logout URL is required', 'add the URL users land on after sign-out');
   const seen = new Set<string>();
+  const keys = new Map<string, number>();
   (config.users ?? []).forEach((u, i) => {
     if (typeof u?.email !== 'string' || !EMAIL.test(u.email)) throw err(`users[${i}].email`, u?.email, 'is not an email address', 'use an address such as "demo@example.com"');
     if (seen.has(u.email.toLowerCase())) throw err(`users[${i}].email`, u.email, 'is listed twice', 'remove the duplicate user');
     seen.add(u.email.toLowerCase());
+    if (u.key !== undefined && (typeof u.key !== 'string' || !USER_KEY.test(u.key))) throw err(`users[${i}].key`, u.key, 'must be 1-64 letters, digits or hyphens, starting with a letter or digit', 'use a key such as "demo"');
+    const key = userKeyOf(u, i);
+    const other = keys.get(key);
+    if (other !== undefined) throw err(`users[${i}].key`, key, `is also the key of users[${other}] (keys name Terraform addresses)`, `give users[${i}] its own key: key: '${key}-2'`);
+    keys.set(key, i);
   });
   if (config.backend) {
     if (!BUCKET.test(config.backend.bucket)) throw err('backend.bucket', config.backend.bucket, 'is not a valid S3 bucket name', 'use the bucket created by the bootstrap stack');
@@ -51,4 +58,12 @@ export function validateConfig(scope: IConstruct, config: EnvironmentConfig): vo
 /** The pool's minimum password length: as configured, else the production minimum (every environment's default). */
 export function passwordMinLengthOf(config: EnvironmentConfig): number {
   return config.passwordMinLength ?? PRODUCTION_POLICY.minPasswordLength;
+}
+
+/**
+ * A user's key (construct id `User-<key>`, part of its Terraform address): the one given, else the email's local
+ * part with every character other than a letter or digit replaced by `-`, else `user<i>`.
+ */
+export function userKeyOf(user: EnvironmentUser, index: number): string {
+  return user.key ?? (user.email.split('@')[0].replace(/[^A-Za-z0-9]/g, '-') || `user${index}`);
 }

@@ -93,8 +93,9 @@ export interface SecureApiProps {
  * (authorization code + PKCE; the implicit grant only when asked), an optional resource server for API scopes,
  * users, a COGNITO_USER_POOLS authorizer, and a REST API whose every route requires it unless marked public.
  *
- * Child ids (`UserPool`, `Domain`, `WebClient`, `ApiScopes`, `Users/<key>`, `Authorizer`, `Api`) are part of the
- * Terraform addresses: renaming one replaces the resource.
+ * Child ids are part of the Terraform addresses, and renaming one replaces the resource: `UserPool` with its
+ * children `Domain`, `WebClient`, `ApiScopes` and `User-<key>` (one per entry of `users`), then `Authorizer` and
+ * `Api`.
  */
 export class SecureApi extends Construct {
   readonly userPool: UserPool;

@@ -168,6 +168,27 @@ describe('diffStacks rules', () => {
     expect(diff.findings.map((f) => f.message)).toEqual(['aws_cognito_user.A (dev/Pool/A) is destroyed: the user is deleted with their password, MFA setup and sessions, and gets a new `sub`.']);
   });
 
+  describe('a user whose email changes is replaced, and the diff says so', () => {
+    const user = (key: string, email: string) => ({
+      [`aws_cognito_user.SecureApi_UserPool_User-${key}_1A2B3C4D`]: { ...meta(`dev/SecureApi/UserPool/User-${key}/Resource`), user_pool_id: '${aws_cognito_user_pool.P.id}', username: email, attributes: { email, email_verified: 'true' } },
+    });
+
+    it('with the key derived from the email, the user moves to a new address: a rename that destroys the user, DANGER', () => {
+      const diff = diffStacks(stack(user('demo', 'demo@example.com')), stack(user('ann', 'ann@example.com')));
+      expect(diff.changes.map((c) => c.action).sort()).toEqual(['create', 'delete']);
+      expect(diff.danger).toBe(true);
+      expect(diff.findings).toHaveLength(1);
+      expect(diff.findings[0].message).toMatch(/^rename: changed construct id dev\/SecureApi\/UserPool\/User-demo\/Resource → dev\/SecureApi\/UserPool\/User-ann\/Resource: Terraform destroys aws_cognito_user\.SecureApi_UserPool_User-demo_1A2B3C4D .*; the user is deleted with their password/);
+    });
+
+    it('with a stable key, the address stays and the new username forces the replacement: DANGER', () => {
+      const diff = diffStacks(stack(user('demo', 'demo@example.com')), stack(user('demo', 'ann@example.com')));
+      expect(diff.changes.map((c) => [c.action, c.attributes.filter((a) => a.forceNew).map((a) => a.path)])).toEqual([['replace', ['username']]]);
+      expect(diff.danger).toBe(true);
+      expect(diff.findings[0].message).toMatch(/is replaced \(destroyed, then created\): `username` cannot change in place; the user is deleted with their password/);
+    });
+  });
+
   it('a renamed non-stateful resource is still DANGER: its address is its identity', () => {
     const before = stack({ 'aws_api_gateway_resource.A': { ...meta('dev/Api/Users'), path_part: 'users' } });
     const after = stack({ 'aws_api_gateway_resource.B': { ...meta('dev/Api/People'), path_part: 'users' } });
