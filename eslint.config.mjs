@@ -75,11 +75,14 @@ export default [
   },
   // The twin's layers, lowest first: shared helpers; the stack reader and the store; Cognito and API Gateway; the
   // hosted UI and the demo page; the app and its CLI. A layer imports only from layers below it (tests may reach up).
-  ...twinLayer(['shared'], ['stack', 'store', 'cognito', 'apigw', 'hosted-ui', 'demo', 'app', 'cli']),
-  ...twinLayer(['stack', 'store'], ['cognito', 'apigw', 'hosted-ui', 'demo', 'app', 'cli']),
-  ...twinLayer(['cognito'], ['apigw', 'hosted-ui', 'demo', 'app', 'cli']),
-  ...twinLayer(['apigw'], ['cognito', 'hosted-ui', 'demo', 'app', 'cli']),
-  ...twinLayer(['hosted-ui', 'demo'], ['app', 'cli']),
+  ...twinLayer(['shared'], ['stack', 'store', 'aws', 'cognito', 'apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['stack', 'store'], ['aws', 'cognito', 'apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['aws'], ['cognito', 'apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['cognito'], ['apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['apigw'], ['cognito', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['logs', 'sts'], ['cognito', 'apigw', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['provision'], ['hosted-ui', 'demo', 'app', 'cli']),
+  ...twinLayer(['hosted-ui', 'demo'], ['provision', 'app', 'cli']),
   {
     // Tests build partial fixtures of synthesized JSON; loose types there are deliberate.
     files: TEST_FILES,

@@ -33,7 +33,7 @@ describe(`walk-through against ${target.kind === 'twin' ? 'the local twin' : 'AW
     browser = await launchChromium();
     cognito = new CognitoIdentityProviderClient({
       region: target.region,
-      ...(target.cognitoEndpoint ? { endpoint: target.cognitoEndpoint, credentials: { accessKeyId: 'twin', secretAccessKey: 'twin' } } : {}),
+      ...(target.cognitoEndpoint ? { endpoint: target.cognitoEndpoint, credentials: target.twinCredentials } : {}),
     });
     // A temporary password set by an administrator puts the user in FORCE_CHANGE_PASSWORD, as at creation.
     const temporary = strongPassword();

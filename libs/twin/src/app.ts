@@ -1,30 +1,42 @@
 import { createServer } from 'node:http';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { API_GATEWAY_RESOURCE_TYPES, ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
-import { cognitoApiPlugin } from './cognito/api';
+import { ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
+import { ApiGatewayControl } from './apigw/control/service';
+import { apiGatewayRestService } from './apigw/control/routes';
+import { twinAccount } from './aws/account';
+import { AwsFront, type AwsAccount } from './aws/front';
+import { LocalAwsClient } from './aws/local-client';
+import { cognitoJsonService } from './cognito/api';
+import { CognitoControl } from './cognito/control';
 import { demoPlugin } from './demo/demo';
 import { opaque } from './shared/ids';
 import { CodeStore, oauthPlugin } from './cognito/oauth';
 import { oidcPlugin } from './cognito/oidc';
 import type { ScryptParams } from './cognito/passwords';
-import { buildCognito, COGNITO_TYPES, CognitoDirectory } from './cognito/pools';
-import { createStackUsers, StackUserReport } from './cognito/stack-users';
+import { CognitoDirectory } from './cognito/pools';
 import { CognitoService, DeliveredMessage } from './cognito/service';
 import { TwinClock, TwinContext, TwinErrorStyle, TwinHttpError } from './contracts';
 import { errorPage } from './hosted-ui/html';
 import { hostedUiPlugin, SessionStore } from './hosted-ui';
 import { executeApiUrls } from './apigw/urls';
 import { cognitoUrls } from './cognito/urls';
+import { LogsService, logsJsonService } from './logs/service';
+import { provisionStack, type StackUserReport } from './provision/provisioner';
 import { chain, output, outputsOf, TerraformOutputs } from './stack/outputs';
 import { StackError, StackModel } from './stack/stack-model';
 import { TwinStore } from './store/store';
+import { iamService, stsService } from './sts/service';
 
 /** Configuration of one twin. */
 export interface TwinConfig {
-  /** The synthesized stack: a path to `cdk.tf.json`, or a loaded model. */
-  readonly stack: string | StackModel;
-  /** Directory of the durable state (users, refresh tokens, keys, ids); created when absent, refused when foreign. */
+  /**
+   * The synthesized stack to load (a path to `cdk.tf.json`, or a loaded model), as `terraform apply` would. Without
+   * one, the twin is an empty AWS account that Terraform (or any AWS SDK) deploys to with the twin's credentials.
+   * @default - none: an empty twin
+   */
+  readonly stack?: string | StackModel;
+  /** Directory of the durable state (AWS resources, users, refresh tokens, keys, credentials); created when absent, refused when foreign. */
   readonly dataDir: string;
   /**
    * The clock every part reads.
@@ -49,9 +61,14 @@ export interface TwinConfig {
   readonly variables?: Record<string, unknown>;
   /**
    * Account id in the ARNs the twin makes.
-   * @default '000000000000'
+   * @default - the stack provider's first `allowed_account_ids`, else the id recorded in the data directory ('000000000000')
    */
   readonly accountId?: string;
+  /**
+   * The region of an empty twin's unsigned calls and outputs (signed calls act in the region they are signed for).
+   * @default - the stack provider's region, else 'us-east-1'
+   */
+  readonly region?: string;
   /**
    * Receives what Cognito would email (temporary passwords, confirmation codes).
    * @default - dropped
@@ -81,11 +98,16 @@ export interface TwinApp {
   readonly ctx: TwinContext;
   readonly cognito: { readonly service: CognitoService; readonly directory: CognitoDirectory };
   readonly apiGateway: ApiGatewayTwin;
+  /** The AWS account the twin is: its id, default region and the credentials every control-plane call is signed with. */
+  readonly account: AwsAccount;
   /** Users the stack declares, with the temporary password generated for them at this start, if any. */
   readonly stackUsers: readonly StackUserReport[];
-  /** Sets the base URL (after listen) and registers the attributes that depend on it. */
+  /** Sets the base URL (after listen). */
   setBaseUrl(url: string): void;
-  /** The stack's outputs resolved to twin values, in `terraform output -json` shape, plus `cognito_idp_endpoint`. */
+  /**
+   * The stack's outputs resolved to twin values, in `terraform output -json` shape, plus the twin's own: its endpoint,
+   * region, account id and credentials (`twin_*`), `cognito_idp_endpoint` and the stack users' temporary passwords.
+   */
   outputs(): TerraformOutputs;
   /** Closes the app and the store. */
   close(): Promise<void>;
@@ -94,50 +116,63 @@ export interface TwinApp {
 const SYSTEM_CLOCK: TwinClock = { now: () => Date.now() };
 
 /**
- * Builds the twin of a synthesized stack: opens the store, builds the Cognito user pools and then the API
- * Gateway REST APIs, and returns a Fastify app with one error handler. Never listens.
+ * Builds a twin: opens the store, puts the AWS APIs (Cognito, API Gateway, CloudWatch Logs, STS) on one endpoint,
+ * loads the stack (if any) through those APIs as `terraform apply` would, and returns a Fastify app with one error
+ * handler. Never listens.
  */
 export async function buildApp(config: TwinConfig): Promise<TwinApp> {
-  const stack = typeof config.stack === 'string' ? StackModel.fromFile(config.stack) : config.stack;
+  const stack = config.stack === undefined ? undefined : typeof config.stack === 'string' ? StackModel.fromFile(config.stack) : config.stack;
   const clock = config.clock ?? SYSTEM_CLOCK;
   let base = (config.baseUrl ?? 'http://127.0.0.1').replace(/\/+$/, '');
-  const { region, accountId } = providerOf(stack, config);
+  const variables = stack ? variablesOf(stack, config) : {};
+  const provider = stack ? providerOf(stack, variables) : {};
   const store = TwinStore.open(config.dataDir);
   try {
     store.prune(clock.now());
-    const { directory, users } = buildCognito(stack, store, { region, accountId, baseUrl: () => base, now: clock.now(), variables: variablesOf(stack, config), generateKey: config.generateKey });
-    const warnings = unemulated(stack);
-    for (const pool of directory.all()) {
-      if (pool.settings.mfa === 'ON') warnings.push(`${pool.resource.address}: MFA is ON, but the twin does not emulate TOTP or SMS; sign-ins skip the second factor.`);
-      if (pool.resource.config['lambda_config'] !== undefined) warnings.push(`${pool.resource.address}: Lambda triggers are not emulated.`);
-    }
-    const ctx: TwinContext = { stack, clock, baseUrl: () => base, pools: directory, warnings };
+    const account = twinAccount(store, { accountId: config.accountId ?? provider.accountId, region: config.region ?? provider.region ?? 'us-east-1' });
+    const directory = new CognitoDirectory(store, { baseUrl: () => base, now: () => clock.now(), generateKey: config.generateKey });
     const service = new CognitoService(directory, store, clock, { scrypt: config.scrypt, onMessage: config.onMessage });
-    const stackUsers = await createStackUsers(service, stack, users);
-
-    // API Gateway part (owner: apigw) builds after Cognito: its authorizers resolve the pools' ARNs.
+    const logs = new LogsService(store, clock);
+    const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs)];
+    const rest = [apiGatewayRestService(new ApiGatewayControl(store, clock))];
+    const front = new AwsFront({ account, clock, json, rest, query: [stsService(account), iamService(account)] });
+    const warnings: string[] = [];
+    let stackUsers: readonly StackUserReport[] = [];
+    if (stack) {
+      const loaded = await provisionStack({
+        stack, store, users: service, directory, variables, region: account.defaultRegion, accountId: account.accountId,
+        aws: new LocalAwsClient({ json, rest }, { region: account.defaultRegion, accountId: account.accountId }),
+      });
+      warnings.push(...loaded.warnings);
+      stackUsers = loaded.stackUsers;
+      // Keys are made once the whole stack passed AWS's checks: a refused stack costs no RSA key generation.
+      for (const pool of directory.all()) pool.jwks();
+    }
+    const ctx: TwinContext = { stack, store, clock, baseUrl: () => base, pools: directory, warnings };
     const apiGateway = buildApiGateway(ctx, config.apiGateway);
+    warnings.push(...apiGateway.warnings());
 
     const app = Fastify({
       logger: config.logger ?? false,
       forceCloseConnections: true,
       return503OnClosing: true,
       bodyLimit: 1024 * 1024,
-      // API calls take the gateway's own path ahead of Fastify's routing; Cognito and the hosted UI go through
-      // Fastify. `inject` (tests) always goes through Fastify, where the gateway plugin answers the same way.
+      // AWS API calls and API calls to the stages take their own paths ahead of Fastify's routing; the hosted UI,
+      // OAuth and OIDC go through Fastify. `inject` (tests) always goes through Fastify, where the same two plugins
+      // answer the same way.
       serverFactory: (handler) => createServer((req, res) => {
-        if (!apiGateway.serve(req, res)) handler(req, res);
+        if (!front.serve(req, res) && !apiGateway.serve(req, res)) handler(req, res);
       }),
     });
     app.setErrorHandler(handleError);
     app.setNotFoundHandler(notFound);
-    await app.register(cognitoApiPlugin, { service });
+    await app.register(front.plugin());
+    await app.register(apiGateway.plugin());
     await app.register(oidcPlugin, { directory });
     const oauth = { service, codes: new CodeStore(clock), sessions: new SessionStore(clock, () => base.startsWith('https://')) };
     await app.register(oauthPlugin, oauth);
     await app.register(hostedUiPlugin, oauth);
-    await app.register(apiGateway.plugin());
-    await app.register(demoPlugin(ctx, apiGateway));
+    await app.register(demoPlugin(directory, () => base, apiGateway));
 
     let closed = false;
     return {
@@ -145,12 +180,12 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       ctx,
       cognito: { service, directory },
       apiGateway,
+      account,
       stackUsers,
       setBaseUrl(url: string) {
         base = url.replace(/\/+$/, '');
-        apiGateway.registerAttributes();
       },
-      outputs: () => twinOutputs(stack, base, directory, stackUsers, warnings),
+      outputs: () => twinOutputs(stack, base, account, directory, stackUsers, warnings),
       async close() {
         if (closed) return;
         closed = true;
@@ -168,12 +203,19 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
 }
 
 /**
- * The stack's outputs resolved to twin values (AWS URLs mapped to the twin's), plus `cognito_idp_endpoint` (the base
- * URL, for the AWS SDK) and `temporary_passwords` (sensitive: user name → the temporary password valid now, for the
- * stack's users that have not yet replaced theirs).
+ * The stack's outputs resolved to twin values (AWS URLs mapped to the twin's), plus the twin's own: `twin_endpoint_url`,
+ * `twin_region`, `twin_account_id`, `twin_access_key_id` and `twin_secret_access_key` (sensitive), what an AWS SDK or
+ * Terraform needs to act on the twin; `cognito_idp_endpoint` (the base URL); and `temporary_passwords` (sensitive:
+ * user name → the temporary password valid now, for the stack's users that have not yet replaced theirs).
  */
-function twinOutputs(stack: StackModel, base: string, directory: CognitoDirectory, users: readonly StackUserReport[], warnings: string[]): TerraformOutputs {
-  const out = outputsOf(stack, chain(cognitoUrls(base, directory), executeApiUrls(base)), warnings);
+function twinOutputs(stack: StackModel | undefined, base: string, account: AwsAccount, directory: CognitoDirectory, users: readonly StackUserReport[], warnings: string[]): TerraformOutputs {
+  const out = stack ? outputsOf(stack, chain(cognitoUrls(base, directory), executeApiUrls(base)), warnings) : {};
+  const credentials = account.credentials();
+  out['twin_endpoint_url'] = output(base);
+  out['twin_region'] = output(account.defaultRegion);
+  out['twin_account_id'] = output(account.accountId);
+  out['twin_access_key_id'] = output(credentials.accessKeyId);
+  out['twin_secret_access_key'] = output(credentials.secretAccessKey, true);
   out['cognito_idp_endpoint'] = output(base);
   const passwords: Record<string, string> = {};
   for (const u of users) if (u.temporaryPassword !== undefined) passwords[u.username] = u.temporaryPassword;
@@ -181,20 +223,21 @@ function twinOutputs(stack: StackModel, base: string, directory: CognitoDirector
   return out;
 }
 
-function providerOf(stack: StackModel, config: TwinConfig): { region: string; accountId: string } {
+/** The stack provider's region and first allowed account, when it names them. */
+function providerOf(stack: StackModel, variables: Record<string, unknown>): { region?: string; accountId?: string } {
   const json = stack.json as Record<string, unknown>;
   const provider = (json['provider'] as Record<string, unknown> | undefined)?.['aws'];
   const first = (Array.isArray(provider) ? provider[0] : provider) as Record<string, unknown> | undefined;
-  let region = 'us-east-1';
+  let region: string | undefined;
   if (first && first['region'] !== undefined) {
-    const resolved = stack.resolve(first['region'], 'provider.aws', variablesOf(stack, config));
+    const resolved = stack.resolve(first['region'], 'provider.aws', variables);
     if (typeof resolved !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(resolved)) {
       throw new StackError(`provider.aws: region ${JSON.stringify(resolved)} is not an AWS region. Fix: set the provider's region, e.g. us-east-1.`);
     }
     region = resolved;
   }
   const allowed = first?.['allowed_account_ids'];
-  const accountId = config.accountId ?? (Array.isArray(allowed) && typeof allowed[0] === 'string' && /^\d{12}$/.test(allowed[0]) ? allowed[0] : '000000000000');
+  const accountId = Array.isArray(allowed) && typeof allowed[0] === 'string' && /^\d{12}$/.test(allowed[0]) ? allowed[0] : undefined;
   return { region, accountId };
 }
 
@@ -206,16 +249,6 @@ function variablesOf(stack: StackModel, config: TwinConfig): Record<string, unkn
     if (env !== undefined) out[name] = env;
   }
   return out;
-}
-
-/** One line listing what the twin does not emulate, so nothing is dropped silently. */
-function unemulated(stack: StackModel): string[] {
-  const known = new Set<string>([...COGNITO_TYPES, ...API_GATEWAY_RESOURCE_TYPES]);
-  const counts = stack.types().filter((t) => !known.has(t)).map((t) => `${t} (${stack.resources(t).length})`);
-  const data = (stack.json as Record<string, unknown>)['data'];
-  const dataTypes = data && typeof data === 'object' ? Object.keys(data).map((t) => `data.${t}`) : [];
-  const all = [...counts, ...dataTypes];
-  return all.length > 0 ? [`Not emulated by the twin (ignored): ${all.join(', ')}`] : [];
 }
 
 function styleOf(request: FastifyRequest): TwinErrorStyle {

@@ -1,5 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
 import type { StackModel } from './stack/stack-model';
+import type { TwinStore } from './store/store';
 
 /** The twin's clock, injected everywhere time matters so that tests can move it. */
 export interface TwinClock {
@@ -25,17 +26,24 @@ export interface PoolDirectory {
   byArn(arn: string): TwinPoolView | undefined;
   /** Every pool, in stack order. */
   all(): TwinPoolView[];
+  /** Changes whenever pools or their keys may have changed (the twin's control plane creates and deletes them). */
+  version?(): number;
 }
 
 /** Shared state of one running twin, handed to each emulator. */
 export interface TwinContext {
-  /** The synthesized stack, with the attributes registered by the emulators built so far. */
-  readonly stack: StackModel;
+  /**
+   * The stack the twin was started with, each resource's Terraform attributes registered; absent for an empty twin
+   * (an account that Terraform deploys to).
+   */
+  readonly stack?: StackModel;
+  /** The durable state: every AWS resource, user and token. */
+  readonly store: TwinStore;
   /** The clock every emulator reads. */
   readonly clock: TwinClock;
   /** `http://127.0.0.1:<port>`: set by the CLI after listen (tests set it too). */
   baseUrl(): string;
-  /** The user pools the Cognito part built. */
+  /** The user pools in the store. */
   readonly pools: PoolDirectory;
   /** Unemulated resource types and the like, printed once at start. */
   readonly warnings: string[];

@@ -5,12 +5,13 @@ export type { PoolDirectory, TwinClock, TwinContext, TwinErrorResponse, TwinErro
 export { DEFAULT_SCRYPT } from './cognito/passwords';
 export type { ScryptParams } from './cognito/passwords';
 export type { DeliveredMessage } from './cognito/service';
-export type { StackUserReport } from './cognito/stack-users';
+export type { StackUserReport } from './provision/provisioner';
 export type { TerraformOutput, TerraformOutputs } from './stack/outputs';
 export { StackError, StackModel } from './stack/stack-model';
 export type { StackResource } from './stack/stack-model';
 export { DataDirError } from './store/data-dir';
-export { API_GATEWAY_RESOURCE_TYPES, buildApiGateway } from './apigw/api-gateway';
+export { buildApiGateway } from './apigw/api-gateway';
+export { EMULATED_TYPES } from './provision/provisioner';
 export type { ApiGatewayOptions, ApiGatewayTwin, GatewayReply, GatewayRequest, LambdaHandler, RestApiInfo, RouteInfo, StageInfo } from './apigw/api-gateway';
 export { demoConfig, demoPlugin } from './demo/demo';
 export type { DemoConfig } from './demo/demo';

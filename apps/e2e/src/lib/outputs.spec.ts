@@ -23,9 +23,12 @@ describe('outputs', () => {
     expect(t).toMatchObject({ kind: 'aws', invokeUrl: 'https://abcdefghij.execute-api.eu-west-1.amazonaws.com/v1', implicitGrant: true, cognitoEndpoint: undefined });
   });
 
-  it('recognises the twin by its loopback Cognito endpoint', () => {
-    const t = parseTarget({ ...outputs, cognito_idp_endpoint: o('http://127.0.0.1:4010') });
-    expect(t).toMatchObject({ kind: 'twin', cognitoEndpoint: 'http://127.0.0.1:4010' });
+  it('recognises the twin by its loopback Cognito endpoint, and takes its credentials', () => {
+    const twin = { ...outputs, cognito_idp_endpoint: o('http://127.0.0.1:4010'), twin_access_key_id: o('AKIAEXAMPLE'), twin_secret_access_key: o('secret') };
+    const t = parseTarget(twin);
+    expect(t).toMatchObject({ kind: 'twin', cognitoEndpoint: 'http://127.0.0.1:4010', twinCredentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' } });
+    const { twin_access_key_id: _gone, ...withoutKey } = twin;
+    expect(() => parseTarget(withoutKey)).toThrow(/output "twin_access_key_id" is missing/);
   });
 
   it('names a missing or malformed output and the fix', () => {

@@ -17,6 +17,8 @@ export interface E2eTarget {
   readonly users: readonly string[];
   /** Cognito's JSON API endpoint for the AWS SDK: the twin's base URL, or undefined for AWS's own. */
   readonly cognitoEndpoint?: string;
+  /** The twin's credentials (its outputs file names them), for the IAM-authorized Admin* calls; undefined on AWS. */
+  readonly twinCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 /** Thrown for an outputs file the suite cannot use; the message names the output and the fix. */
@@ -70,5 +72,8 @@ export function parseTarget(outputs: Outputs, source = 'outputs'): E2eTarget {
     implicitGrant: outputs['implicit_grant_enabled']?.value === true,
     users: get('demo_users', (v): v is string[] => Array.isArray(v) && v.every(str), 'a list of emails'),
     cognitoEndpoint: isTwin ? (endpoint as string) : undefined,
+    twinCredentials: isTwin
+      ? { accessKeyId: get('twin_access_key_id', str, 'a string (the twin writes it)'), secretAccessKey: get('twin_secret_access_key', str, 'a string (the twin writes it)') }
+      : undefined,
   };
 }

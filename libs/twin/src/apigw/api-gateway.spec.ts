@@ -2,12 +2,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { TwinContext } from '../contracts';
+import type { StackModel } from '../stack/stack-model';
 import { buildApiGateway, type ApiGatewayOptions, type ApiGatewayTwin } from './api-gateway';
 import { gatewayContext, type FakePool, type FixtureOptions, type TestClock } from '../test-support';
 
 interface Running {
   app: FastifyInstance;
-  ctx: TwinContext;
+  ctx: TwinContext & { stack: StackModel };
   base: string;
   twin: ApiGatewayTwin;
   pool: FakePool;
@@ -27,7 +28,6 @@ async function start(fixture: FixtureOptions = {}, options: ApiGatewayOptions = 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   ctx.setBase(base);
-  twin.registerAttributes();
   const apiId = twin.apis()[0].id;
   return { app, ctx, base, twin, pool, other, clock, lines, apiId, url: (path) => `${base}/${apiId}/dev${path}` };
 }
@@ -85,9 +85,9 @@ describe('API Gateway twin over HTTP', () => {
   });
 
   describe('stack attributes', () => {
-    it('registers the stage invoke URL in twin form once the base URL is set', () => {
+    it('registers the stage invoke URL as Terraform computes it, and serves the stage under the twin base URL', () => {
       expect(run.apiId).toMatch(/^[a-z0-9]{10}$/);
-      expect(run.ctx.stack.resolve('${aws_api_gateway_stage.Dev.invoke_url}', 'test')).toBe(`${run.base}/${run.apiId}/dev`);
+      expect(run.ctx.stack.resolve('${aws_api_gateway_stage.Dev.invoke_url}', 'test')).toBe(`https://${run.apiId}.execute-api.eu-west-1.amazonaws.com/dev`);
       expect(run.twin.apis()[0].stages[0]).toMatchObject({ name: 'dev', invokeUrl: `${run.base}/${run.apiId}/dev`, userRequestUrl: `${run.base}/restapis/${run.apiId}/dev/_user_request_` });
     });
 
@@ -280,7 +280,7 @@ describe('API Gateway twin over HTTP', () => {
     it('answers 500 naming the missing local handler', async () => {
       const r = await call(run.url('/lambda'), auth(await run.pool.idToken(run.clock)));
       expect(r.status).toBe(500);
-      expect(String(r.json['message'])).toMatch(/AWS_PROXY integrations are not emulated by the twin: map a local handler to aws_lambda_function\.Fn/);
+      expect(String(r.json['message'])).toMatch(/AWS_PROXY integrations are not emulated by the twin: map a local handler to fixture-fn/);
     });
 
     it('calls a mapped local handler with a proxy event and maps its result', async () => {
@@ -460,7 +460,6 @@ describe('API calls served ahead of Fastify (serve)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     ctx.setBase(base);
-    twin.registerAttributes();
     const apiId = twin.apis()[0].id;
     url = (path) => `${base}/${apiId}/dev${path}`;
   });
@@ -546,8 +545,7 @@ describe('API calls served ahead of Fastify (serve)', () => {
     try {
       const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
       ctx.setBase(otherBase);
-      twin.registerAttributes();
-      const at = (path: string) => `${otherBase}/${twin.apis()[0].id}/dev${path}`;
+        const at = (path: string) => `${otherBase}/${twin.apis()[0].id}/dev${path}`;
       const paths = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? '/scoped' : '/public'));
       const answers = await Promise.all(paths.map((p) => call(at(p))));
       answers.forEach((r, i) => expect(r.status).toBe(paths[i] === '/scoped' ? 500 : 200));

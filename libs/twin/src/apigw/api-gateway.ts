@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TwinContext } from '../contracts';
 import type { LambdaHandler } from './private/integrations';
-import { buildGatewayModel, currentBase, invokeBase, type GatewayModel } from './private/model';
+import { GatewayModels, invokeBase, type GatewayModel } from './private/model';
 import { gatewayResponse, type GatewayReply } from './private/responses';
 import { GatewayRuntime, type GatewayRequest } from './private/runtime';
+import { readBody } from '../shared/body';
 
 export type { LambdaHandler } from './private/integrations';
-export { API_GATEWAY_RESOURCE_TYPES } from './private/model';
 
 /** Options of the API Gateway part of the twin. */
 export interface ApiGatewayOptions {
@@ -44,12 +44,10 @@ export interface ApiGatewayOptions {
 /** A stage of a REST API and where the twin serves it. */
 export interface StageInfo {
   readonly name: string;
-  /** Terraform address of the `aws_api_gateway_stage`. */
-  readonly address: string;
-  /** `<base>/<apiId>/<stage>` (AWS's `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>` before the base URL is set). */
+  /** `<base>/<apiId>/<stage>`. */
   readonly invokeUrl: string;
   /** The same stage under API Gateway's long form, `<base>/restapis/<apiId>/<stage>/_user_request_`. */
-  readonly userRequestUrl?: string;
+  readonly userRequestUrl: string;
 }
 
 /** One method of a REST API, as the demo page and tests list them. */
@@ -65,22 +63,21 @@ export interface RouteInfo {
   readonly integration?: string;
 }
 
-/** A REST API of the stack as the twin serves it. */
+/** A REST API as the twin serves it: the routes of each stage are those of the deployment the stage serves. */
 export interface RestApiInfo {
   readonly id: string;
   readonly name: string;
-  /** Terraform address of the `aws_api_gateway_rest_api`. */
-  readonly address: string;
   readonly stages: readonly StageInfo[];
+  /** The routes of the first stage (stages of one API usually serve one deployment). */
   readonly routes: readonly RouteInfo[];
 }
 
 /** The API Gateway part of one twin: its REST APIs, its request pipeline and its Fastify plugin. */
 export interface ApiGatewayTwin {
-  /** Every REST API, with invoke URLs computed from the current base URL. */
+  /** Every REST API that has a stage, with invoke URLs computed from the current base URL. */
   apis(): RestApiInfo[];
-  /** Registers the computed attributes again, e.g. `invoke_url` in twin form once the CLI has set the base URL. */
-  registerAttributes(): void;
+  /** What the twin does not emulate in what the stages serve, one line each. */
+  warnings(): readonly string[];
   /** Runs one request through the gateway (framework-independent). */
   handle(request: GatewayRequest): Promise<GatewayReply>;
   /**
@@ -101,28 +98,22 @@ export type { GatewayReply } from './private/responses';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
 
 /**
- * Reads the stack's `aws_api_gateway_*` resources (and the access log groups) into the twin's API Gateway and
- * registers their computed attributes (`id`, `root_resource_id`, `arn`, `execution_arn`, stage `invoke_url` in twin
- * form `<base>/<apiId>/<stage>`, ...). Cognito must be built first: authorizers resolve pool ARNs. Throws a
- * StackError naming the resource for a stack AWS would refuse (unknown parent, bad regex, duplicate stage...).
+ * The API Gateway part of the twin: serves the stages of the REST APIs in the store (each stage the deployment it
+ * points at), as the control plane or the stack loader made them, and rebuilds what it serves whenever they change.
  */
 export function buildApiGateway(ctx: TwinContext, options: ApiGatewayOptions = {}): ApiGatewayTwin {
-  const model = buildGatewayModel(ctx, { skewSeconds: options.clockSkewSeconds });
-  const runtime = new GatewayRuntime(model, ctx, {
+  const models = new GatewayModels({ store: ctx.store, pools: ctx.pools, clock: ctx.clock, verifier: { skewSeconds: options.clockSkewSeconds } });
+  const runtime = new GatewayRuntime(models, ctx, {
     accessLog: options.accessLog ?? stdoutLines(),
     lambdaHandlers: options.lambdaHandlers ?? {},
     throttling: options.throttling ?? true,
   });
   const front = new GatewayFront(runtime, options.bodyLimit ?? DEFAULT_BODY_LIMIT);
   return {
-    apis: () => describe(model, ctx),
-    registerAttributes: () => {
-      const base = currentBase(ctx);
-      for (const [address, attrs] of model.attributes) ctx.stack.register(address, attrs(base));
-    },
+    apis: () => describe(models.current(), ctx.baseUrl().replace(/\/+$/, '')),
+    warnings: () => models.current().warnings,
     handle: (request) => Promise.resolve(runtime.handle(request)),
     plugin: () => front.plugin(),
     serve: (req, res) => front.serve(req, res),
@@ -151,13 +142,18 @@ class GatewayFront {
     let end = url.indexOf('/', 1);
     if (end < 0) end = url.indexOf('?', 1);
     const first = end < 0 ? url.slice(1) : url.slice(1, end);
-    return first === 'restapis' || (first !== '' && this.runtime.model.apis.has(first));
+    return first === 'restapis' || (first !== '' && this.runtime.models.current().apis.has(first));
   }
 
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '/';
     if (!this.handles(req.method, url)) return false;
-    this.readBody(req, res, (body) => {
+    // API Gateway passes bodies through untouched, up to the limit.
+    readBody(req, this.bodyLimit, (body) => {
+      if (body === 'too-large' || body === 'bad') {
+        this.refuse(req, res, body === 'too-large' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST_BODY');
+        return;
+      }
       // Most calls (MOCK integrations, cached authorizer results, known keys) are answered in the same tick.
       try {
         const answer = this.runtime.handle({ method: req.method ?? 'GET', url, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket?.remoteAddress ?? '', protocol: `HTTP/${req.httpVersion}` });
@@ -187,42 +183,10 @@ class GatewayFront {
     return plugin;
   }
 
-  /** The one body reader: API Gateway passes bodies through untouched, up to the limit. */
-  private readBody(req: IncomingMessage, res: ServerResponse, then: (body: Buffer) => void): void {
-    const length = req.headers['content-length'];
-    if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
-      then(EMPTY);
-      return;
-    }
-    if (length !== undefined && !(Number(length) <= this.bodyLimit)) {
-      this.refuse(req, res, /^\d+$/.test(length) ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST_BODY');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    const refuse = (type: 'REQUEST_TOO_LARGE' | 'BAD_REQUEST_BODY') => {
-      if (refused) return;
-      refused = true;
-      this.refuse(req, res, type);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > this.bodyLimit) refuse('REQUEST_TOO_LARGE');
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!refused) then(Buffer.concat(chunks, size));
-    });
-    req.on('error', () => refuse('BAD_REQUEST_BODY'));
-  }
-
   /** The one error mapping for what fails outside the runtime's pipeline: a gateway response, connection closed for bodies. */
   private refuse(req: IncomingMessage, res: ServerResponse, type: 'REQUEST_TOO_LARGE' | 'BAD_REQUEST_BODY' | 'API_CONFIGURATION_ERROR'): void {
     if (type !== 'API_CONFIGURATION_ERROR' && !res.headersSent) res.setHeader('connection', 'close');
     deliver(res, gatewayResponse(undefined, type, { requestId: randomUUID(), headers: req.headers as Record<string, string>, context: {} }));
-    if (type !== 'API_CONFIGURATION_ERROR') req.resume();
   }
 
   /**
@@ -273,11 +237,11 @@ function write(res: ServerResponse, answer: GatewayReply): void {
   else res.end(body.toString('latin1'), 'latin1');
 }
 
-function describe(model: GatewayModel, ctx: TwinContext): RestApiInfo[] {
-  const base = currentBase(ctx);
-  return [...model.apis.values()].map((api) => {
+function describe(model: GatewayModel, base: string): RestApiInfo[] {
+  return [...model.apis.values()].filter((api) => api.stages.size > 0).map((api) => {
+    const stages = [...api.stages.values()];
     const routes: RouteInfo[] = [];
-    for (const resource of api.resources.values()) {
+    for (const resource of stages[0].resources.values()) {
       for (const method of resource.methods.values()) {
         routes.push({ httpMethod: method.httpMethod, path: resource.path, authorization: method.authorization, scopes: method.scopes, integration: method.integration?.type });
       }
@@ -286,13 +250,7 @@ function describe(model: GatewayModel, ctx: TwinContext): RestApiInfo[] {
     return {
       id: api.id,
       name: api.name,
-      address: api.address,
-      stages: [...api.stages.values()].map((s) => ({
-        name: s.name,
-        address: s.address,
-        invokeUrl: `${invokeBase(base, api.id, api.region)}/${s.name}`,
-        userRequestUrl: base ? `${base}/restapis/${api.id}/${s.name}/_user_request_` : undefined,
-      })),
+      stages: stages.map((s) => ({ name: s.name, invokeUrl: `${invokeBase(base, api.id, api.region)}/${s.name}`, userRequestUrl: `${base}/restapis/${api.id}/${s.name}/_user_request_` })),
       routes,
     };
   });

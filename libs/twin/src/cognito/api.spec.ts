@@ -17,7 +17,7 @@ let id: ReturnType<typeof ids>;
 beforeAll(async () => {
   t = await startTwin();
   id = ids(t.twin);
-  cognito = new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTWIN', secretAccessKey: 'twin-secret' }, maxAttempts: 1 });
+  cognito = new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: t.twin.account.credentials(), maxAttempts: 1 });
 });
 afterAll(async () => {
   cognito.destroy();
@@ -275,11 +275,14 @@ describe('Cognito JSON API bad input over HTTP', () => {
     await expectAws(await fetch(`${t.base}/`, { method: 'POST', headers: { 'content-type': 'text/plain', ...target('InitiateAuth') }, body: '{}' }), 415, 'SerializationException');
   });
 
-  it('admin operations need SigV4 credentials (not checked beyond their presence)', async () => {
+  it('admin operations need a request signed with the twin credentials: AWS errors for none, an unknown key, a bad signature', async () => {
     await expectAws(await post(JSON.stringify({ UserPoolId: id.pool, Username: DEMO_EMAIL }), target('AdminGetUser')), 400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const res = await post(JSON.stringify({ UserPoolId: id.pool, Username: DEMO_EMAIL }), { ...target('AdminGetUser'), authorization: 'AWS4-HMAC-SHA256 Credential=x/20240101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00' });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { UserStatus: string }).UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+    const now = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const forged = (key: string) => ({ ...target('AdminGetUser'), 'x-amz-date': now, authorization: `AWS4-HMAC-SHA256 Credential=${key}/${now.slice(0, 8)}/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}` });
+    await expectAws(await post(JSON.stringify({ UserPoolId: id.pool, Username: DEMO_EMAIL }), forged('AKIAOTHERPROCESS0000')), 400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    await expectAws(await post(JSON.stringify({ UserPoolId: id.pool, Username: DEMO_EMAIL }), forged(t.twin.account.credentials().accessKeyId)), 400, 'InvalidSignatureException', /does not match the signature you provided/);
+    const res = await cognito.send(new AdminGetUserCommand({ UserPoolId: id.pool, Username: DEMO_EMAIL }));
+    expect(res.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
   });
 
   it('accepts application/json too, and answers JSON 1.1', async () => {

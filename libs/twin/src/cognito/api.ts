@@ -1,21 +1,21 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import type { AwsCall, JsonService } from '../aws/front';
 import type { UserRecord } from '../store/store';
 import { attributesOf, Input, InputShape, M, validateInput } from './api-input';
 import { CognitoError } from './errors';
 import type { AppClient, UserPool } from './pools';
+import { CONTROL_OPERATIONS } from './control-api';
+import type { CognitoControl } from './control';
 import { ADMIN_SCOPE, CognitoService, safeEqual } from './service';
 import { AccessTokenError, IssuedTokens } from './tokens';
 
-const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 /** The JSON API's body limit. */
 export const API_BODY_LIMIT = 128 * 1024;
 
 interface Operation {
   readonly input: InputShape;
-  /** IAM-authorized (Admin*) operations need a SigV4 Authorization header; the twin does not check the signature. */
+  /** IAM-authorized operations (Admin* and the control plane) need a request signed with the twin's credentials. */
   readonly iam?: boolean;
-  run(input: Input, ops: Operations): Promise<unknown> | unknown;
+  run(input: Input, ops: Operations, call: AwsCall): Promise<unknown> | unknown;
 }
 
 /** The members every Admin* operation on one user starts with. */
@@ -26,7 +26,7 @@ const CHALLENGES = ['SMS_MFA', 'EMAIL_OTP', 'SOFTWARE_TOKEN_MFA', 'SELECT_MFA_TY
 
 /** The helpers the operations share. */
 class Operations {
-  constructor(readonly service: CognitoService) {}
+  constructor(readonly service: CognitoService, readonly control: CognitoControl) {}
 
   pool(id: unknown): UserPool {
     const pool = this.service.directory.byId(String(id));
@@ -227,7 +227,7 @@ const OPERATIONS: Record<string, Operation> = {
   AdminGetUser: {
     iam: true,
     input: POOL_USER,
-    run: (i, o) => ({ ...userType(o.poolUser(i).user, 'UserAttributes'), MFAOptions: undefined }),
+    run: (i, o) => ({ ...userType(o.poolUser(i).user, 'UserAttributes'), UserMFASettingList: [], PreferredMfaSetting: undefined }),
   },
   AdminDeleteUser: {
     iam: true,
@@ -379,25 +379,9 @@ const OPERATIONS: Record<string, Operation> = {
       return {};
     },
   },
-  DescribeUserPoolClient: {
-    iam: true,
-    input: { UserPoolId: { ...M.POOL_ID, required: true }, ClientId: { ...M.CLIENT_ID, required: true } },
-    run: (i, o) => {
-      const c = o.client(i['ClientId'], o.pool(i['UserPoolId']));
-      const s = c.settings;
-      return {
-        UserPoolClient: {
-          UserPoolId: c.pool.id, ClientName: s.name, ClientId: c.id, ...(c.secret ? { ClientSecret: c.secret } : {}),
-          AllowedOAuthFlows: s.allowedOAuthFlows, AllowedOAuthScopes: s.allowedScopes, AllowedOAuthFlowsUserPoolClient: s.oauthEnabled,
-          CallbackURLs: s.callbackUrls, LogoutURLs: s.logoutUrls, ExplicitAuthFlows: s.explicitAuthFlows,
-          SupportedIdentityProviders: s.supportedIdentityProviders, PreventUserExistenceErrors: s.preventUserExistenceErrors ? 'ENABLED' : 'LEGACY',
-          EnableTokenRevocation: s.enableTokenRevocation, AccessTokenValidity: s.accessTokenValidityMs / 60_000, IdTokenValidity: s.idTokenValidityMs / 60_000,
-          RefreshTokenValidity: s.refreshTokenValidityMs / 60_000, TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
-          AuthSessionValidity: s.authSessionValidityMs / 60_000,
-        },
-      };
-    },
-  },
+  ...Object.fromEntries(
+    Object.entries(CONTROL_OPERATIONS).map(([name, op]) => [name, { iam: true, input: op.input, run: (i: Input, o: Operations, call: AwsCall) => op.run(i, o.control, call) }]),
+  ),
 };
 
 /** The operations the twin emulates. */
@@ -409,41 +393,14 @@ function mask(email: string): string {
 }
 
 /**
- * The Cognito JSON API at `POST /`: `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`, JSON 1.1 bodies,
- * errors `{"__type","message"}`. The official AWS SDK works against it with `endpoint` set to the twin.
+ * The Cognito JSON API (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`, JSON 1.1): the sign-in operations
+ * anyone may call, and the IAM-authorized ones (Admin*, the control plane) that need the twin's credentials. The
+ * official AWS SDK and the AWS provider work against it with their endpoint set to the twin.
  */
-export async function cognitoApiPlugin(app: FastifyInstance, opts: { service: CognitoService }): Promise<void> {
-  const ops = new Operations(opts.service);
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json'], { parseAs: 'string', bodyLimit: API_BODY_LIMIT }, (_req, body, done) => {
-    try {
-      done(null, (body as string).trim() === '' ? {} : JSON.parse(body as string));
-    } catch {
-      done(new CognitoError('SerializationException', 'The request body is not valid JSON.'), undefined);
-    }
-  });
-
-  app.post('/', {
-    bodyLimit: API_BODY_LIMIT,
-    config: { errorStyle: 'aws-json' },
-    schema: {
-      headers: { type: 'object', properties: { 'x-amz-target': { type: 'string', maxLength: 256 } } },
-      body: { type: 'object' },
-    },
-  }, async (request: FastifyRequest, reply) => {
-    const target = request.headers['x-amz-target'];
-    if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
-      throw new CognitoError('UnknownOperationException', 'Missing or unknown X-Amz-Target. Fix: send X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>.');
-    }
-    const name = target.slice(TARGET_PREFIX.length);
-    const op = Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name] : undefined;
-    if (!op) throw new CognitoError('UnknownOperationException', `The local twin does not emulate ${name.slice(0, 64)}. It emulates: ${EMULATED_OPERATIONS.join(', ')}.`);
-    if (op.iam && !/^AWS4-HMAC-SHA256 /.test(String(request.headers.authorization ?? ''))) {
-      throw new CognitoError('MissingAuthenticationTokenException', 'Missing Authentication Token');
-    }
-    const input = validateInput(request.body as Record<string, unknown>, op.input);
-    const output = await op.run(input, ops);
-    reply.header('content-type', 'application/x-amz-json-1.1').header('x-amzn-requestid', randomUUID());
-    return Buffer.from(JSON.stringify(output));
-  });
+export function cognitoJsonService(service: CognitoService, control: CognitoControl): JsonService {
+  const ops = new Operations(service, control);
+  const operations = Object.fromEntries(
+    Object.entries(OPERATIONS).map(([name, op]) => [name, { auth: op.iam ? ('sigv4' as const) : ('none' as const), run: (body: Record<string, unknown>, call: AwsCall) => op.run(validateInput(body, op.input), ops, call) }]),
+  );
+  return { targetPrefix: 'AWSCognitoIdentityProviderService', signingName: 'cognito-idp', bodyLimit: API_BODY_LIMIT, operations };
 }

@@ -38,7 +38,7 @@ describe('the twin of the real dev stack (Cognito part)', () => {
     expect(String(out['api_invoke_url'].value).startsWith(`${t.base}/`)).toBe(true);
     expect(out['cognito_idp_endpoint'].value).toBe(t.base);
     expect(out['temporary_passwords']).toMatchObject({ sensitive: true, value: { 'demo@example.com': t.twin.stackUsers[0].temporaryPassword } });
-    const declared = Object.keys((t.twin.ctx.stack.outputs()));
+    const declared = Object.keys((t.twin.ctx.stack!.outputs()));
     expect(declared.filter((name) => !(name in out))).toEqual([]);
   });
 

@@ -1,25 +1,16 @@
 import { TwinErrorResponse, TwinHttpError } from '../contracts';
+import { AwsError } from '../aws/errors';
 
 /** An error of the Cognito JSON API: HTTP 400 (unless said) with `{"__type", "message"}`, as AWS answers. */
-export class CognitoError extends TwinHttpError {
-  constructor(readonly type: string, message: string, readonly statusCode = 400) {
-    super(message);
-    this.name = type;
+export class CognitoError extends AwsError {
+  constructor(type: string, message: string, statusCode = 400) {
+    super(type, message, statusCode);
   }
 
-  response(): TwinErrorResponse {
-    return {
-      statusCode: this.statusCode,
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': this.type },
-      body: JSON.stringify({ __type: this.type, message: this.message }),
-    };
+  /** The error's `__type`. */
+  get type(): string {
+    return this.code;
   }
-}
-
-/** AWS's wording for a missing or malformed member of a request (`InvalidParameterException`). */
-export function validationError(problems: string[]): CognitoError {
-  const n = problems.length;
-  return new CognitoError('InvalidParameterException', `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
 }
 
 /** An OAuth 2.0 error of the token, userInfo or revoke endpoints: `{"error", "error_description"}`. */

@@ -14,7 +14,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function sdk(t: RunningTwin): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  return new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: t.twin.account.credentials(), maxAttempts: 1 });
 }
 
 describe('a restart loses nothing', () => {

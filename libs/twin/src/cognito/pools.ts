@@ -1,55 +1,54 @@
 import type { JsonWebKey } from 'node:crypto';
 import type { PoolDirectory, TwinPoolView } from '../contracts';
-import { StackError, StackModel, StackResource } from '../stack/stack-model';
 import type { TwinStore } from '../store/store';
-import {
-  ClientSettings, DeclaredUser, PoolSettings, ResourceServerSettings, STANDARD_SCOPES,
-  readClient, readDomain, readPool, readResourceServer, readUser, refused,
-} from './config';
-import { newClientId, newClientSecret, newPoolId } from './ids';
 import { generateSigningKey, loadSigningKey, SigningKey } from './keys';
+import {
+  clientSettings, KIND, poolSettings, resourceServerSettings, STANDARD_SCOPES,
+  type ClientSettings, type DomainDoc, type PoolSettings, type ResourceServerDoc, type ResourceServerSettings, type UserPoolClientDoc, type UserPoolDoc,
+} from './model';
 
-/** The Terraform resource types the Cognito part builds. */
-export const COGNITO_TYPES = [
-  'aws_cognito_user_pool',
-  'aws_cognito_user_pool_domain',
-  'aws_cognito_user_pool_client',
-  'aws_cognito_resource_server',
-  'aws_cognito_user',
-] as const;
+export { STANDARD_SCOPES } from './model';
+export type { ClientSettings, OAuthFlow, PoolSettings, ResourceServerSettings } from './model';
 
 /** An app client of a pool. */
 export interface AppClient {
   readonly id: string;
   readonly secret?: string;
-  readonly address: string;
   readonly settings: ClientSettings;
   readonly pool: UserPool;
+  readonly doc: UserPoolClientDoc;
 }
 
 /** A hosted UI domain: a prefix (`<prefix>.auth.<region>.amazoncognito.com`) or a custom domain. */
 export interface HostedDomain {
   readonly domain: string;
   readonly custom: boolean;
-  readonly address: string;
   readonly pool: UserPool;
 }
 
-/** A user pool as the twin runs it. */
+/**
+ * A user pool as the twin runs it: its settings, clients, resource servers and domains, read from the store. The
+ * object stays the same while the pool exists (token verification remembers which pool a key belongs to); what it
+ * holds is replaced when the pool or its parts change.
+ */
 export class UserPool implements TwinPoolView {
-  readonly clients: AppClient[] = [];
-  readonly resourceServers: ResourceServerSettings[] = [];
-  readonly domains: HostedDomain[] = [];
+  clients: AppClient[] = [];
+  resourceServers: ResourceServerSettings[] = [];
+  domains: HostedDomain[] = [];
+  settings: PoolSettings;
+  readonly arn: string;
+  readonly region: string;
 
   constructor(
     readonly id: string,
-    readonly arn: string,
-    readonly region: string,
-    readonly resource: StackResource,
-    readonly settings: PoolSettings,
+    public doc: UserPoolDoc,
     private readonly loadKey: (use: 'id' | 'access') => SigningKey,
     private readonly base: () => string,
-  ) {}
+  ) {
+    this.arn = doc.Arn;
+    this.region = id.split('_')[0];
+    this.settings = poolSettings(doc);
+  }
 
   private keys?: { id: SigningKey; access: SigningKey };
 
@@ -95,174 +94,107 @@ export class UserPool implements TwinPoolView {
   }
 }
 
-/** Every pool, client and domain of the stack, found by the keys requests carry. */
-export class CognitoDirectory implements PoolDirectory {
-  constructor(private readonly pools: UserPool[]) {}
-
-  byArn(arn: string): UserPool | undefined {
-    return this.pools.find((p) => p.arn === arn);
-  }
-
-  byId(id: string): UserPool | undefined {
-    return this.pools.find((p) => p.id === id);
-  }
-
-  all(): UserPool[] {
-    return [...this.pools];
-  }
-
-  client(clientId: string): AppClient | undefined {
-    for (const p of this.pools) {
-      const c = p.clients.find((x) => x.id === clientId);
-      if (c) return c;
-    }
-    return undefined;
-  }
-
-  domain(name: string): HostedDomain | undefined {
-    for (const p of this.pools) {
-      const d = p.domains.find((x) => x.domain === name);
-      if (d) return d;
-    }
-    return undefined;
-  }
-
-  domains(): HostedDomain[] {
-    return this.pools.flatMap((p) => p.domains);
-  }
-}
-
-/** What `buildCognito` needs besides the stack. */
-export interface BuildOptions {
-  readonly region: string;
-  readonly accountId: string;
+/** What the directory needs to read pools from the store. */
+export interface DirectoryOptions {
   readonly baseUrl: () => string;
-  readonly now: number;
-  readonly variables?: Record<string, unknown>;
+  readonly now: () => number;
   /** Makes a new signing key. @default generateSigningKey (a fresh RSA 2048 key) */
   readonly generateKey?: () => { kid: string; privateJwk: string };
 }
 
-/** A user the stack declares, still to be created in its pool. */
-export interface DeclaredUserOf {
-  readonly pool: UserPool;
-  readonly resource: StackResource;
-  readonly user: DeclaredUser;
-}
-
 /**
- * Builds the stack's pools, resource servers, domains and clients; ids come from the store so that a restart
- * keeps them. Registers each resource's attributes on the stack model. Refuses, with AWS's wording, what AWS
- * would refuse at apply time.
+ * Every pool, client and domain the store holds, found by the keys requests carry. Read again from the store
+ * whenever it changed since the last read, so that what the control plane creates is served at once.
  */
-export function buildCognito(stack: StackModel, store: TwinStore, options: BuildOptions): { directory: CognitoDirectory; users: DeclaredUserOf[] } {
-  const vars = options.variables ?? {};
-  const pools: UserPool[] = [];
-  const poolOf = (r: StackResource, config: Record<string, unknown>): UserPool => {
-    const id = config['user_pool_id'];
-    const pool = pools.find((p) => p.id === id);
-    if (!pool) throw new StackError(`${r.address}: user_pool_id ${JSON.stringify(id)} names no user pool of the stack. Fix: reference an aws_cognito_user_pool of the same stack.`);
-    return pool;
-  };
+export class CognitoDirectory implements PoolDirectory {
+  private readonly byIdMap = new Map<string, UserPool>();
+  private pools: UserPool[] = [];
+  private clientsById = new Map<string, AppClient>();
+  private domainsByName = new Map<string, HostedDomain>();
+  private readAt = -1;
 
-  for (const r of stack.resources('aws_cognito_user_pool')) {
-    const config = stack.resolveArguments(r, vars);
-    const settings = readPool(r, config);
-    const { id } = store.resourceId(r.address, () => ({ id: newPoolId(options.region) }));
-    const arn = `arn:aws:cognito-idp:${options.region}:${options.accountId}:userpool/${id}`;
-    const key = (use: 'id' | 'access') => {
-      const rec = store.signingKey(id, use, options.generateKey ?? generateSigningKey, options.now);
-      return loadSigningKey(rec.kid, rec.privateJwk);
-    };
-    const pool = new UserPool(id, arn, options.region, r, settings, key, options.baseUrl);
-    pools.push(pool);
-    stack.register(r.address, {
-      ...config,
-      id,
-      arn,
-      name: settings.name,
-      endpoint: `cognito-idp.${options.region}.amazonaws.com/${id}`,
-      creation_date: new Date(options.now).toISOString(),
-      last_modified_date: new Date(options.now).toISOString(),
-      estimated_number_of_users: store.countUsers(id),
-      domain: '',
-      custom_domain: '',
-    });
+  constructor(private readonly store: TwinStore, private readonly options: DirectoryOptions) {}
+
+  /** Changes whenever the pools, their clients, domains or resource servers may have changed. */
+  version(): number {
+    this.refresh();
+    return this.readAt;
   }
 
-  for (const r of stack.resources('aws_cognito_resource_server')) {
-    const config = stack.resolveArguments(r, vars);
-    const pool = poolOf(r, config);
-    const rs = readResourceServer(r, config);
-    if (pool.resourceServers.some((x) => x.identifier === rs.identifier)) {
-      throw refused(r, 'InvalidParameterException', `${rs.identifier} already exists in pool ${pool.id}.`);
+  byArn(arn: string): UserPool | undefined {
+    this.refresh();
+    return this.pools.find((p) => p.arn === arn);
+  }
+
+  byId(id: string): UserPool | undefined {
+    this.refresh();
+    return this.byIdMap.get(id);
+  }
+
+  all(): UserPool[] {
+    this.refresh();
+    return [...this.pools];
+  }
+
+  client(clientId: string): AppClient | undefined {
+    this.refresh();
+    return this.clientsById.get(clientId);
+  }
+
+  domain(name: string): HostedDomain | undefined {
+    this.refresh();
+    return this.domainsByName.get(name);
+  }
+
+  domains(): HostedDomain[] {
+    this.refresh();
+    return [...this.domainsByName.values()];
+  }
+
+  private refresh(): void {
+    const generation = this.store.generation;
+    if (generation === this.readAt) return;
+    this.readAt = generation;
+    const seen = new Set<string>();
+    const pools: UserPool[] = [];
+    for (const { doc } of this.store.resources<UserPoolDoc>(KIND.pool)) {
+      seen.add(doc.Id);
+      let pool = this.byIdMap.get(doc.Id);
+      if (pool) {
+        pool.doc = doc;
+        pool.settings = poolSettings(doc);
+      } else {
+        pool = new UserPool(doc.Id, doc, (use) => this.key(doc.Id, use), this.options.baseUrl);
+        this.byIdMap.set(doc.Id, pool);
+      }
+      pool.clients = [];
+      pool.domains = [];
+      pool.resourceServers = [];
+      pools.push(pool);
     }
-    pool.resourceServers.push(rs);
-    stack.register(r.address, { ...config, id: `${pool.id}|${rs.identifier}`, scope_identifiers: rs.scopes });
-  }
-
-  const seenDomains = new Set<string>();
-  for (const r of stack.resources('aws_cognito_user_pool_domain')) {
-    const config = stack.resolveArguments(r, vars);
-    const pool = poolOf(r, config);
-    const { domain, custom } = readDomain(r, config);
-    if (seenDomains.has(domain)) throw refused(r, 'InvalidParameterException', 'Domain already associated with another user pool.');
-    if (pool.domains.some((d) => d.custom === custom)) {
-      throw refused(r, 'InvalidParameterException', `User pool ${pool.id} already has a ${custom ? 'custom ' : ''}domain configured.`);
+    for (const id of [...this.byIdMap.keys()]) if (!seen.has(id)) this.byIdMap.delete(id);
+    for (const { doc } of this.store.resources<ResourceServerDoc>(KIND.resourceServer)) this.byIdMap.get(doc.UserPoolId)?.resourceServers.push(resourceServerSettings(doc));
+    this.clientsById = new Map();
+    for (const { doc } of this.store.resources<UserPoolClientDoc>(KIND.client)) {
+      const pool = this.byIdMap.get(doc.UserPoolId);
+      if (!pool) continue;
+      const client: AppClient = { id: doc.ClientId, secret: doc.ClientSecret, settings: clientSettings(doc), pool, doc };
+      pool.clients.push(client);
+      this.clientsById.set(client.id, client);
     }
-    seenDomains.add(domain);
-    pool.domains.push({ domain, custom, address: r.address, pool });
-    stack.register(r.address, {
-      ...config,
-      id: domain,
-      domain,
-      user_pool_id: pool.id,
-      aws_account_id: options.accountId,
-      cloudfront_distribution: custom ? `d${domain.length}twin.cloudfront.net` : '',
-      cloudfront_distribution_arn: custom ? `arn:aws:cloudfront::${options.accountId}:distribution/TWIN` : '',
-      cloudfront_distribution_zone_id: 'Z2FDTNDATAQYW2',
-      s3_bucket: '',
-      version: '1',
-    });
-    stack.register(pool.resource.address, custom ? { custom_domain: domain } : { domain });
+    this.domainsByName = new Map();
+    for (const { doc } of this.store.resources<DomainDoc>(KIND.domain)) {
+      const pool = this.byIdMap.get(doc.UserPoolId);
+      if (!pool) continue;
+      const domain: HostedDomain = { domain: doc.Domain, custom: doc.CustomDomainConfig !== undefined, pool };
+      pool.domains.push(domain);
+      this.domainsByName.set(domain.domain, domain);
+    }
+    this.pools = pools;
   }
 
-  for (const r of stack.resources('aws_cognito_user_pool_client')) {
-    const config = stack.resolveArguments(r, vars);
-    const pool = poolOf(r, config);
-    const settings = readClient(r, config, pool.knownScopes());
-    const made = store.resourceId(r.address, () => ({ id: newClientId(), secret: settings.generateSecret ? newClientSecret() : undefined }));
-    // A client that gained or lost its secret since the store recorded it is a new client on AWS too.
-    const ids = Boolean(made.secret) === settings.generateSecret ? made : store.resourceId(`${r.address}#${settings.generateSecret ? 'secret' : 'public'}`, () => ({ id: newClientId(), secret: settings.generateSecret ? newClientSecret() : undefined }));
-    const client: AppClient = { id: ids.id, secret: ids.secret, address: r.address, settings, pool };
-    pool.clients.push(client);
-    stack.register(r.address, { ...config, id: client.id, client_secret: client.secret ?? '', user_pool_id: pool.id, name: settings.name });
-  }
-
-  const users: DeclaredUserOf[] = [];
-  for (const r of stack.resources('aws_cognito_user')) {
-    const { temporary_password, password, ...rest } = r.config as Record<string, unknown>;
-    const config = stack.resolveArguments({ ...r, config: rest }, vars);
-    config['temporary_password'] = optionalSecret(stack, temporary_password, r.address, vars);
-    config['password'] = optionalSecret(stack, password, r.address, vars);
-    const pool = poolOf(r, config);
-    users.push({ pool, resource: r, user: readUser(r, config) });
-  }
-  // Keys are made only once the whole stack passed AWS's checks: a refused stack costs no RSA key generation.
-  for (const pool of pools) pool.jwks();
-  return { directory: new CognitoDirectory(pools), users };
-}
-
-/**
- * A password from a sensitive variable that has no value yet is treated as absent, so that the twin generates
- * one, as Cognito does when Terraform sends none.
- */
-function optionalSecret(stack: StackModel, value: unknown, where: string, vars: Record<string, unknown>): unknown {
-  if (value === undefined) return undefined;
-  try {
-    return stack.resolve(value, where, vars);
-  } catch (err) {
-    if (err instanceof StackError && /has no value/.test(err.message)) return undefined;
-    throw err;
+  private key(poolId: string, use: 'id' | 'access'): SigningKey {
+    const rec = this.store.signingKey(poolId, use, this.options.generateKey ?? generateSigningKey, this.options.now());
+    return loadSigningKey(rec.kid, rec.privateJwk);
   }
 }

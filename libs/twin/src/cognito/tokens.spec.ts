@@ -15,7 +15,7 @@ let tokens: { IdToken?: string; AccessToken?: string; RefreshToken?: string };
 beforeAll(async () => {
   t = await startTwin();
   id = ids(t.twin);
-  const cognito = new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  const cognito = new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: t.twin.account.credentials(), maxAttempts: 1 });
   await cognito.send(new AdminCreateUserCommand({ UserPoolId: id.pool, Username: 'claims@example.com', TemporaryPassword: 'Temp-Passw0rd-1', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
   const first = await cognito.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: id.web, AuthParameters: { USERNAME: 'claims@example.com', PASSWORD: 'Temp-Passw0rd-1' } }));
   const done = await cognito.send(new RespondToAuthChallengeCommand({ ClientId: id.web, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: first.Session, ChallengeResponses: { USERNAME: 'claims@example.com', NEW_PASSWORD: 'Str0ng-Passw0rd!' } }));

@@ -28,14 +28,15 @@ describe('the twin of the dev stack over HTTP', () => {
     const res = await fetch(`${t.base}/callback/config.json`);
     expect(res.status).toBe(200);
     const config = (await res.json()) as Record<string, Record<string, unknown>>;
-    const clientId = t.twin.ctx.stack.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id'];
+    const clientId = t.twin.ctx.stack!.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id'];
     expect(config['client']).toEqual({
       id: clientId,
       name: 'secure-api-dev-web',
       redirectUri: 'http://localhost:4010/callback',
       logoutUri: 'http://localhost:4010/',
       flows: ['code', 'implicit'],
-      scopes: ['openid', 'email', 'profile', 'api/orders.read'],
+      // A set in Terraform: the AWS provider sends it sorted.
+      scopes: ['api/orders.read', 'email', 'openid', 'profile'],
     });
     expect(config['hostedUi']).toEqual({ path: '/auth/secure-api-dev-login', url: `${t.base}/auth/secure-api-dev-login` });
     expect(config['apis']).toEqual([
@@ -67,7 +68,7 @@ describe('the twin of the dev stack over HTTP', () => {
       expect(await res.json()).toEqual({ message: 'Unauthorized' });
     }
     const pool = t.twin.cognito.directory.all()[0];
-    const clientId = String(t.twin.ctx.stack.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id']);
+    const clientId = String(t.twin.ctx.stack!.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id']);
     const expired = await mintExpiredIdToken({ dataDir: t.dataDir, userPoolId: pool.id, clientId, issuer: pool.issuer, email: 'demo@example.com' });
     const res = await fetch(invoke('/hello'), { headers: { Authorization: `Bearer ${expired}` } });
     expect(res.status).toBe(401);
@@ -115,7 +116,7 @@ describe('config.json without a /callback client', () => {
     try {
       const res = await fetch(`${t.base}/callback/config.json`);
       expect(res.status).toBe(404);
-      expect(((await res.json()) as { message: string }).message).toMatch(/no app client with a callback URL ending in \/callback/);
+      expect(((await res.json()) as { message: string }).message).toMatch(/No app client has a callback URL ending in \/callback/);
     } finally {
       await t.close();
     }

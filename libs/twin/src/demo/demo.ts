@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiGatewayTwin } from '../apigw/api-gateway';
-import type { TwinContext } from '../contracts';
-import type { StackResource } from '../stack/stack-model';
+import type { CognitoDirectory } from '../cognito/pools';
 import { DEMO_CSS, DEMO_HTML, DEMO_JS } from './private/page';
 
 /** What the callback page needs to sign in and call the API; served at `/callback/config.json`. */
@@ -47,52 +46,47 @@ const PAGE_HEADERS = {
 };
 
 /**
- * Derives the demo page's configuration from the stack: the first app client with a callback URL ending in
+ * Derives the demo page's configuration from what the twin serves: the first app client with a callback URL ending in
  * `/callback`, the hosted UI domain of its pool, and every REST API stage with its routes.
  */
-export function demoConfig(ctx: TwinContext, gateway: ApiGatewayTwin): DemoConfig {
-  const { stack } = ctx;
-  for (const client of stack.resources('aws_cognito_user_pool_client')) {
-    const callbacks = list(safeResolve(ctx, client, 'callback_urls'));
-    const redirectUri = callbacks.find((u) => /^https?:\/\/[^/]+\/callback$/.test(u));
-    if (!redirectUri) continue;
-    const id = stack.attributesOf(client.address)?.['id'];
-    if (typeof id !== 'string') throw new DemoUnavailable(`${client.address} has not been built by the twin's Cognito part.`);
-    const poolId = safeResolve(ctx, client, 'user_pool_id');
-    const domain = stack.resources('aws_cognito_user_pool_domain').find((d) => safeResolve(ctx, d, 'user_pool_id') === poolId);
-    const prefix = domain ? safeResolve(ctx, domain, 'domain') : undefined;
-    if (typeof prefix !== 'string') throw new DemoUnavailable(`The pool of ${client.address} has no aws_cognito_user_pool_domain: the hosted UI needs one.`);
-    const base = ctx.baseUrl().replace(/\/+$/, '');
-    const name = safeResolve(ctx, client, 'name');
-    return {
-      client: {
-        id,
-        name: typeof name === 'string' ? name : client.name,
-        redirectUri,
-        logoutUri: list(safeResolve(ctx, client, 'logout_urls'))[0],
-        flows: list(safeResolve(ctx, client, 'allowed_oauth_flows')),
-        scopes: list(safeResolve(ctx, client, 'allowed_oauth_scopes')),
-      },
-      hostedUi: { path: `/auth/${prefix}`, url: `${base}/auth/${prefix}` },
-      apis: gateway.apis().flatMap((api) =>
-        api.stages.map((stage) => ({
-          name: api.name,
-          stage: stage.name,
-          invokePath: `/${api.id}/${stage.name}`,
-          invokeUrl: stage.invokeUrl,
-          routes: api.routes.map(({ httpMethod, path, authorization, scopes }) => ({ httpMethod, path, authorization, scopes })),
-        })),
-      ),
-    };
+export function demoConfig(directory: CognitoDirectory, baseUrl: () => string, gateway: ApiGatewayTwin): DemoConfig {
+  for (const pool of directory.all()) {
+    for (const client of pool.clients) {
+      const redirectUri = client.settings.callbackUrls.find((u) => /^https?:\/\/[^/]+\/callback$/.test(u));
+      if (!redirectUri) continue;
+      const domain = pool.domains.find((d) => !d.custom) ?? pool.domains[0];
+      if (!domain) throw new DemoUnavailable(`The pool ${pool.settings.name} of client ${client.settings.name} has no domain: the hosted UI needs one (aws_cognito_user_pool_domain).`);
+      const base = baseUrl().replace(/\/+$/, '');
+      return {
+        client: {
+          id: client.id,
+          name: client.settings.name,
+          redirectUri,
+          logoutUri: client.settings.logoutUrls[0],
+          flows: [...client.settings.allowedOAuthFlows],
+          scopes: [...client.settings.allowedScopes],
+        },
+        hostedUi: { path: `/auth/${domain.domain}`, url: `${base}/auth/${domain.domain}` },
+        apis: gateway.apis().flatMap((api) =>
+          api.stages.map((stage) => ({
+            name: api.name,
+            stage: stage.name,
+            invokePath: `/${api.id}/${stage.name}`,
+            invokeUrl: stage.invokeUrl,
+            routes: api.routes.map(({ httpMethod, path, authorization, scopes }) => ({ httpMethod, path, authorization, scopes })),
+          })),
+        ),
+      };
+    }
   }
-  throw new DemoUnavailable('The stack declares no app client with a callback URL ending in /callback. Add one (e.g. http://localhost:4010/callback) to use the demo page.');
+  throw new DemoUnavailable('No app client has a callback URL ending in /callback. Add one (e.g. http://localhost:4010/callback) to use the demo page.');
 }
 
 /**
  * The demo callback page of the twin: `/callback` (HTML), `/callback/app.js`, `/callback/style.css` and
  * `/callback/config.json`; `/` sends a browser to it (the dev stack's logout URL lands there).
  */
-export function demoPlugin(ctx: TwinContext, gateway: ApiGatewayTwin): FastifyPluginAsync {
+export function demoPlugin(directory: CognitoDirectory, baseUrl: () => string, gateway: ApiGatewayTwin): FastifyPluginAsync {
   return async (app) => {
     app.get('/callback', { config: { errorStyle: 'html' } }, async (_req, reply) => reply.headers({ ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' }).send(DEMO_HTML));
     app.get('/callback/app.js', async (_req, reply) => reply.headers({ ...PAGE_HEADERS, 'content-type': 'text/javascript; charset=utf-8' }).send(DEMO_JS));
@@ -100,7 +94,7 @@ export function demoPlugin(ctx: TwinContext, gateway: ApiGatewayTwin): FastifyPl
     app.get('/callback/config.json', { config: { errorStyle: 'apigw' } }, async (_req, reply) => {
       reply.headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-type': 'application/json' });
       try {
-        return reply.send(JSON.stringify(demoConfig(ctx, gateway)));
+        return reply.send(JSON.stringify(demoConfig(directory, baseUrl, gateway)));
       } catch (err) {
         if (err instanceof DemoUnavailable) return reply.code(404).send(JSON.stringify({ message: err.message }));
         throw err;
@@ -108,16 +102,4 @@ export function demoPlugin(ctx: TwinContext, gateway: ApiGatewayTwin): FastifyPl
     });
     app.get('/', async (_req, reply) => reply.redirect('/callback', 302));
   };
-}
-
-function safeResolve(ctx: TwinContext, r: StackResource, key: string): unknown {
-  try {
-    return ctx.stack.resolve(r.config[key], r.address);
-  } catch {
-    return undefined;
-  }
-}
-
-function list(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('the hosted UI in headless Chromium', () => {
   it('signs in an admin-created user, forces the password change and lands on the callback with tokens in the fragment', async () => {
     const id = ids(t.twin);
-    const cognito = new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    const cognito = new CognitoIdentityProviderClient({ endpoint: t.base, region: 'eu-west-1', credentials: t.twin.account.credentials(), maxAttempts: 1 });
     await cognito.send(new AdminCreateUserCommand({
       UserPoolId: id.pool, Username: 'browser@example.com', TemporaryPassword: 'Temp-Passw0rd-1', MessageAction: 'SUPPRESS',
       UserAttributes: [{ Name: 'email', Value: 'browser@example.com' }, { Name: 'email_verified', Value: 'true' }],

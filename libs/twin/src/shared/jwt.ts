@@ -45,6 +45,12 @@ export interface JwtVerifierOptions {
    * @default 60000
    */
   readonly keyRefreshIntervalMs?: number;
+  /**
+   * Changes when the pools change (created, deleted, keys rotated): an unknown `kid` then reloads the keys at once,
+   * whatever `keyRefreshIntervalMs` says.
+   * @default - the pools are taken not to change
+   */
+  readonly poolsVersion?: () => number;
 }
 
 /** Largest token looked at, in bytes: larger ones are refused before any cryptography. */
@@ -108,6 +114,7 @@ export class JwtVerifier {
   private lastLoad = Number.NEGATIVE_INFINITY;
   private readonly skewMs: number;
   private readonly refreshMs: number;
+  private loadedVersion: number | undefined;
 
   constructor(
     private readonly pools: () => readonly TwinPoolView[],
@@ -116,7 +123,10 @@ export class JwtVerifier {
   ) {
     this.skewMs = (options.skewSeconds ?? 30) * 1000;
     this.refreshMs = options.keyRefreshIntervalMs ?? 60_000;
+    this.version = options.poolsVersion;
   }
+
+  private readonly version: (() => number) | undefined;
 
   /** Reads and checks a token: `read`, then `check`. */
   verify(token: string): Maybe<VerifyResult> {
@@ -194,8 +204,10 @@ export class JwtVerifier {
     await this.loaded;
     const found = this.keys.get(kid);
     if (found) return found;
-    // Pools may have rotated keys since the last load; re-read them, but not more often than refreshMs.
-    if (this.clock.now() - this.lastLoad < this.refreshMs) return undefined;
+    // Pools may have rotated keys since the last load; re-read them, but not more often than refreshMs unless the
+    // pools themselves changed.
+    const changed = this.version !== undefined && this.version() !== this.loadedVersion;
+    if (!changed && this.clock.now() - this.lastLoad < this.refreshMs) return undefined;
     this.loaded = this.load();
     await this.loaded;
     return this.keys.get(kid);
@@ -203,6 +215,7 @@ export class JwtVerifier {
 
   private async load(): Promise<void> {
     this.lastLoad = this.clock.now();
+    this.loadedVersion = this.version?.();
     this.keysReady = false;
     const next = new Map<string, PoolKey>();
     for (const pool of this.pools()) {

@@ -6,7 +6,7 @@ import { DataDirError, prepareDataDir } from './data-dir';
 /** Marks a SQLite file as ours: a database without it is foreign and never touched. */
 export const STORE_FORMAT = 'secure-api-twin';
 /** The schema this build reads and writes. A store with a higher version is refused, never downgraded. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Cognito's user statuses that the twin produces. */
 export type UserStatus = 'FORCE_CHANGE_PASSWORD' | 'CONFIRMED' | 'UNCONFIRMED' | 'RESET_REQUIRED';
@@ -89,6 +89,36 @@ CREATE INDEX issued_origins_by_user ON issued_origins (pool_id, sub);
 CREATE TABLE revoked_origins (origin_jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 `;
 
+/**
+ * What each schema version adds to the one before (version 1 is SCHEMA). An older store is brought up to date at
+ * open, in one transaction; a newer one is refused.
+ */
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  // The AWS resources the control plane (or the stack loader) created: one document per resource, in the shape
+  // its Describe/Get operation answers, found by kind and id, listed by parent. Tags by ARN.
+  2: `
+CREATE TABLE aws_resources (
+  kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT, doc TEXT NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, id));
+CREATE INDEX aws_resources_by_parent ON aws_resources (kind, parent);
+CREATE TABLE aws_tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
+CREATE TABLE stack_addresses (address TEXT PRIMARY KEY, type TEXT NOT NULL, record TEXT NOT NULL);
+`,
+};
+
+/** One AWS resource as the twin keeps it. */
+export interface ResourceRecord<D = Record<string, unknown>> {
+  /** `cognito.pool`, `apigw.method`, `logs.group`, ... */
+  readonly kind: string;
+  /** Unique per kind; child resources carry their parents' ids (`<apiId>/<resourceId>/GET`). */
+  readonly id: string;
+  /** The id of the resource this one belongs to (deleted with it), or null. */
+  readonly parent: string | null;
+  /** The resource as its Describe/Get operation answers (AWS's member names). */
+  readonly doc: D;
+  readonly createdAt: number;
+}
+
 type Row = Record<string, unknown>;
 
 const USERS = new RecordTable<UserRecord>('users', {
@@ -101,6 +131,10 @@ const USERS = new RecordTable<UserRecord>('users', {
 });
 /** What a user update may change: everything but the pool, the names and the sub, which identify the user. */
 const USER_MUTABLE: (keyof UserRecord & string)[] = ['emailKey', 'attributes', 'status', 'enabled', 'passwordHash', 'tempPasswordExpiresAt', 'updatedAt', 'failedAttempts', 'lockedUntil', 'tokensValidAfter', 'confirmationCodeHash', 'confirmationCodeExpiresAt'];
+
+const RESOURCES = new RecordTable<ResourceRecord>('aws_resources', {
+  kind: 'kind', id: 'id', parent: { column: 'parent', kind: 'nullable' }, doc: { column: 'doc', kind: 'json' }, createdAt: 'created_at',
+});
 
 const REFRESH_TOKENS = new RecordTable<RefreshTokenRecord>('refresh_tokens', {
   tokenHash: 'token_hash', poolId: 'pool_id', clientId: 'client_id', sub: 'sub', originJti: 'origin_jti', sessionId: { column: 'session_id', kind: 'nullable' },
@@ -137,9 +171,13 @@ export class TwinStore {
           const meta = db.prepare('INSERT INTO twin_meta (key, value) VALUES (?, ?)');
           meta.run('format', STORE_FORMAT);
           meta.run('created_at', new Date().toISOString());
-          db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(SCHEMA_VERSION, Date.now());
+          db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(1, Date.now());
+          migrate(db, 1);
         })();
         chmodSync(file, 0o600);
+      } else {
+        const version = (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as Row)['v'] as number;
+        if (version < SCHEMA_VERSION) db.transaction(() => migrate(db, version))();
       }
     } catch (err) {
       db.close();
@@ -170,6 +208,36 @@ export class TwinStore {
       this.db.prepare('INSERT INTO resource_ids (address, id, secret) VALUES (?, ?, ?)').run(address, made.id, made.secret ?? null);
       return made;
     });
+  }
+
+  /**
+   * What the stack loader made for a Terraform address (ids, and what decides whether a change replaces the
+   * resource), or undefined. A store of schema 1 recorded only an id (and a secret) per address: those are
+   * answered as `{ id, secret }`, so that pools and clients keep their ids across the upgrade.
+   */
+  addressRecord(address: string): { type: string; record: Record<string, unknown> } | undefined {
+    const row = this.db.prepare('SELECT type, record FROM stack_addresses WHERE address = ?').get(address) as Row | undefined;
+    if (row) return { type: row['type'] as string, record: JSON.parse(row['record'] as string) as Record<string, unknown> };
+    const legacy = this.db.prepare('SELECT id, secret FROM resource_ids WHERE address = ?').get(address) as Row | undefined;
+    if (!legacy) return undefined;
+    return { type: address.split('.')[0], record: { id: legacy['id'], ...(legacy['secret'] ? { secret: legacy['secret'] } : {}), legacy: true } };
+  }
+
+  /** Records what the stack loader made for an address. */
+  recordAddress(address: string, type: string, record: Readonly<Record<string, unknown>>): void {
+    this.db.prepare('INSERT INTO stack_addresses (address, type, record) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET type = excluded.type, record = excluded.record').run(address, type, JSON.stringify(record));
+  }
+
+  /** Forgets an address (its resource was deleted). */
+  forgetAddress(address: string): void {
+    this.db.prepare('DELETE FROM stack_addresses WHERE address = ?').run(address);
+    this.db.prepare('DELETE FROM resource_ids WHERE address = ?').run(address);
+  }
+
+  /** Every recorded address with its type, in recording order. */
+  addresses(): { address: string; type: string; record: Record<string, unknown> }[] {
+    const rows = this.db.prepare('SELECT address, type, record FROM stack_addresses ORDER BY rowid').all() as Row[];
+    return rows.map((r) => ({ address: r['address'] as string, type: r['type'] as string, record: JSON.parse(r['record'] as string) as Record<string, unknown> }));
   }
 
   /** The pool's key for one token use, created by `create` on first use. */
@@ -222,6 +290,13 @@ export class TwinStore {
       this.db.prepare('DELETE FROM refresh_tokens WHERE pool_id = ? AND sub = ?').run(poolId, sub);
       this.db.prepare('DELETE FROM issued_origins WHERE pool_id = ? AND sub = ?').run(poolId, sub);
       this.db.prepare('DELETE FROM users WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+    });
+  }
+
+  /** Deletes everything a deleted pool held: its users, their refresh tokens and issued tokens, and its signing keys. */
+  deletePoolData(poolId: string): void {
+    this.transaction(() => {
+      for (const table of ['refresh_tokens', 'issued_origins', 'users', 'signing_keys']) this.db.prepare(`DELETE FROM ${table} WHERE pool_id = ?`).run(poolId);
     });
   }
 
@@ -286,6 +361,83 @@ export class TwinStore {
     });
   }
 
+  /** Changes with every write to a resource or a tag: views built from the resources compare it to know they are stale. */
+  get generation(): number {
+    return this.writes;
+  }
+  private writes = 0;
+
+  /** The resource of `kind` with `id`, if any. */
+  resource<D = Record<string, unknown>>(kind: string, id: string): ResourceRecord<D> | undefined {
+    return RESOURCES.fromRow(this.db.prepare(RESOURCES.selectSql(['kind', 'id'])).get(kind, id) as Row | undefined) as ResourceRecord<D> | undefined;
+  }
+
+  /** Every resource of `kind` (of one parent, when given), in creation order. */
+  resources<D = Record<string, unknown>>(kind: string, parent?: string): ResourceRecord<D>[] {
+    const rows = (parent === undefined
+      ? this.db.prepare('SELECT * FROM aws_resources WHERE kind = ? ORDER BY rowid').all(kind)
+      : this.db.prepare('SELECT * FROM aws_resources WHERE kind = ? AND parent = ? ORDER BY rowid').all(kind, parent)) as Row[];
+    return rows.map((r) => RESOURCES.fromRow(r) as ResourceRecord<D>);
+  }
+
+  /** Creates or replaces a resource; a replaced one keeps its creation time and place in the order. */
+  putResource(record: Omit<ResourceRecord, 'createdAt'> & { readonly createdAt?: number }): void {
+    const params = RESOURCES.params({ ...record, createdAt: record.createdAt ?? Date.now() });
+    this.db
+      .prepare(`${RESOURCES.insertSql()} ON CONFLICT (kind, id) DO UPDATE SET parent = excluded.parent, doc = excluded.doc`)
+      .run(params);
+    this.writes++;
+  }
+
+  /** Deletes a resource; true when there was one. */
+  deleteResource(kind: string, id: string): boolean {
+    this.writes++;
+    return this.db.prepare('DELETE FROM aws_resources WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+  }
+
+  /** The tags of an ARN. */
+  tags(arn: string): Record<string, string> {
+    const rows = this.db.prepare('SELECT key, value FROM aws_tags WHERE arn = ? ORDER BY key').all(arn) as Row[];
+    return Object.fromEntries(rows.map((r) => [r['key'] as string, r['value'] as string]));
+  }
+
+  /** Adds or changes tags of an ARN. */
+  tag(arn: string, tags: Readonly<Record<string, string>>): void {
+    const put = this.db.prepare('INSERT INTO aws_tags (arn, key, value) VALUES (?, ?, ?) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value');
+    this.transaction(() => {
+      for (const [k, v] of Object.entries(tags)) put.run(arn, k, v);
+    });
+    this.writes++;
+  }
+
+  /** Removes tags of an ARN by key (all of them without keys). */
+  untag(arn: string, keys?: readonly string[]): void {
+    if (keys === undefined) this.db.prepare('DELETE FROM aws_tags WHERE arn = ?').run(arn);
+    else {
+      const del = this.db.prepare('DELETE FROM aws_tags WHERE arn = ? AND key = ?');
+      this.transaction(() => {
+        for (const k of keys) del.run(arn, k);
+      });
+    }
+    this.writes++;
+  }
+
+  /** A value of the store's own metadata (account id, credentials, ...). */
+  meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM twin_meta WHERE key = ?').get(key) as Row | undefined)?.['value'] as string | undefined;
+  }
+
+  /** Sets a metadata value once: an existing one is kept, and returned. */
+  metaOnce(key: string, create: () => string): string {
+    return this.transaction(() => {
+      const existing = this.meta(key);
+      if (existing !== undefined) return existing;
+      const value = create();
+      this.db.prepare('INSERT INTO twin_meta (key, value) VALUES (?, ?)').run(key, value);
+      return value;
+    });
+  }
+
   /** The schema version recorded in the store. */
   schemaVersion(): number {
     return (this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as Row)['v'] as number;
@@ -294,6 +446,14 @@ export class TwinStore {
   /** Result of SQLite's own integrity check (`ok` when consistent). */
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+/** Applies every migration after `from`, recording each version. */
+function migrate(db: Database.Database, from: number): void {
+  for (let v = from + 1; v <= SCHEMA_VERSION; v++) {
+    db.exec(MIGRATIONS[v]);
+    db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(v, Date.now());
   }
 }
 

@@ -15,6 +15,8 @@ export interface FixtureOptions extends GatewayOptions {
   readonly clients?: Record<string, Json>;
   /** Whole resource types, replacing the fixture's. */
   readonly resources?: Record<string, Record<string, Json>>;
+  /** Edits the resources last (type → name → block), for a test that changes one argument. */
+  readonly edit?: (resources: Record<string, Record<string, Json>>) => void;
   /** Added to (or replacing) the stack's users, by name. */
   readonly users?: Record<string, Json>;
 }
@@ -26,12 +28,14 @@ export interface FixtureOptions extends GatewayOptions {
 export function fixtureStack(o: FixtureOptions = {}): Json {
   const cognito = cognitoPart(o);
   const gateway = gatewayPart(o);
+  const resource = { ...cognito.resources, ...gateway.resources, ...o.resources } as Record<string, Record<string, Json>>;
+  o.edit?.(resource);
   return {
     '//': { metadata: { backend: 'local', stackName: 'fixture', version: '0.21.0' } },
     terraform: { required_providers: { aws: { source: 'aws', version: '~> 6.0' } } },
     provider: { aws: [{ region: 'eu-west-1' }] },
     variable: { demo_password: { type: 'string', sensitive: true } },
-    resource: { ...cognito.resources, ...gateway.resources, ...o.resources },
+    resource,
     output: { ...cognito.outputs, ...gateway.outputs },
   };
 }

@@ -8,6 +8,14 @@ import { buildApp, TwinApp, TwinConfig } from '../app';
 import type { DeliveredMessage } from '../cognito/service';
 import type { TwinContext } from '../contracts';
 import { StackModel } from '../stack/stack-model';
+import { TwinStore } from '../store/store';
+import { ApiGatewayControl } from '../apigw/control/service';
+import { apiGatewayRestService } from '../apigw/control/routes';
+import { LocalAwsClient } from '../aws/local-client';
+import { CognitoDirectory } from '../cognito/pools';
+import { CognitoService } from '../cognito/service';
+import { LogsService, logsJsonService } from '../logs/service';
+import { EMULATED_TYPES, provisionStack } from '../provision/provisioner';
 import { TestClock } from './clock';
 import { FAST_SCRYPT, reusableKey } from './keys';
 import { FakePool, poolDirectory } from './pools';
@@ -58,7 +66,7 @@ export async function startTwin(options: Partial<TwinConfig> & { json?: Json; li
 
 /** The ids the twin gave the fixture's resources. */
 export function ids(twin: TwinApp): { pool: string; other: string; web: string; codeOnly: string; legacy: string; confidential: string; confidentialSecret: string; machine: string; machineSecret: string; otherWeb: string } {
-  const attr = (address: string, name: string) => String(twin.ctx.stack.attributesOf(address)?.[name]);
+  const attr = (address: string, name: string) => String(twin.ctx.stack?.attributesOf(address)?.[name]);
   return {
     pool: attr('aws_cognito_user_pool.Pool', 'id'),
     other: attr('aws_cognito_user_pool.Other', 'id'),
@@ -74,28 +82,52 @@ export function ids(twin: TwinApp): { pool: string; other: string; web: string; 
 }
 
 /**
- * The API Gateway part alone: a TwinContext over the fixture stack whose pool `aws_cognito_user_pool.Pool` is a fake one
- * (tests sign any token they like with its keys), and a second fake pool the authorizer does not trust.
+ * The API Gateway part alone: the fixture stack's REST API (and log groups) loaded into a store of its own, its
+ * authorizer trusting the fake pool `aws_cognito_user_pool.Pool` (tests sign any token they like with its keys), and a
+ * second fake pool the authorizer does not trust. The store is removed when the process exits.
  */
-export async function gatewayContext(options: FixtureOptions = {}, base = 'http://127.0.0.1:4566'): Promise<{ ctx: TwinContext & { setBase(url: string): void }; pool: FakePool; other: FakePool; clock: TestClock }> {
+export async function gatewayContext(options: FixtureOptions = {}, base = 'http://127.0.0.1:4566'): Promise<{ ctx: TwinContext & { stack: StackModel; setBase(url: string): void }; pool: FakePool; other: FakePool; clock: TestClock }> {
   let current = base;
   const clock = new TestClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const pool = await FakePool.create('eu-west-1_Fixture01', () => current);
   const other = await FakePool.create('eu-west-1_Other0002', () => current);
   const stack = new StackModel(fixtureStack(options), 'fixture');
   stack.register('aws_cognito_user_pool.Pool', { id: pool.id, arn: pool.arn, endpoint: `cognito-idp.eu-west-1.amazonaws.com/${pool.id}` });
+  const dir = mkdtempSync(join(tmpdir(), 'twin-gateway-'));
+  const store = TwinStore.open(dir);
+  leftovers.push({ dir, store });
+  if (leftovers.length === 1) process.once('exit', removeLeftovers);
+  const directory = new CognitoDirectory(store, { baseUrl: () => current, now: () => clock.now(), generateKey: reusableKey });
+  const services = { json: [logsJsonService(new LogsService(store, clock))], rest: [apiGatewayRestService(new ApiGatewayControl(store, clock))] };
+  const loaded = await provisionStack({
+    stack, store, directory, users: new CognitoService(directory, store, clock), variables: {}, region: 'eu-west-1', accountId: pool.arn.split(':')[4],
+    aws: new LocalAwsClient(services, { region: 'eu-west-1', accountId: pool.arn.split(':')[4] }), types: GATEWAY_TYPES,
+  });
   const ctx = {
     stack,
+    store,
     clock,
     baseUrl: () => current,
     setBase: (url: string) => {
       current = url;
     },
     pools: poolDirectory([pool, other]),
-    warnings: [] as string[],
+    warnings: [...loaded.warnings],
   };
   return { ctx, pool, other, clock };
 }
+
+/** Stores of gateway contexts, closed and removed when the process exits. */
+const leftovers: { dir: string; store: TwinStore }[] = [];
+function removeLeftovers(): void {
+  for (const { dir, store } of leftovers.splice(0)) {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The resource types the API Gateway part serves (the REST API and its parts, log groups, the account). */
+const GATEWAY_TYPES = EMULATED_TYPES.filter((t) => t.startsWith('aws_api_gateway_') || t === 'aws_cloudwatch_log_group');
 
 /**
  * A loopback port that forwards everything to `target()`. The stack's callback URL must name a port before the

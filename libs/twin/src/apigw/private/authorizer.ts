@@ -15,6 +15,8 @@ export interface CognitoAuthorizerConfig {
   readonly validation?: RegExp;
   /** The pools named by `provider_arns` that the twin knows. */
   readonly pools: () => readonly TwinPoolView[];
+  /** Changes when the twin's pools change: their keys are then read again at once. */
+  readonly poolsVersion?: () => number;
 }
 
 /** Outcome of authorizing one request. */
@@ -46,7 +48,7 @@ export class CognitoAuthorizer {
     private readonly clock: TwinClock,
     options: TokenVerifierOptions = {},
   ) {
-    this.verifier = new TokenVerifier(config.pools, clock, options);
+    this.verifier = new TokenVerifier(config.pools, clock, { ...options, poolsVersion: config.poolsVersion });
   }
 
   authorize(headerValue: string | undefined, scopes: readonly string[]): Maybe<AuthorizeResult> {

@@ -1,123 +1,102 @@
-import type { TwinContext } from '../../contracts';
-import { StackError, StackModel } from '../../stack/stack-model';
-import { FakePool, TestClock, poolDirectory, fixtureStack } from '../../test-support';
+import { StackError } from '../../stack/stack-model';
+import { gatewayContext, type FixtureOptions } from '../../test-support';
+import { GatewayModels } from './model';
 import { runMock } from './integrations';
-import { buildGatewayModel } from './model';
 
-type Json = Record<string, Record<string, Record<string, unknown>>>;
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
-let pool: FakePool;
-beforeAll(async () => {
-  pool = await FakePool.create('eu-west-1_Fixture01', () => 'http://127.0.0.1:4566');
-});
-
-function context(mutate: (resources: Json) => void = () => undefined, base: () => string = () => 'http://127.0.0.1:4566'): TwinContext {
-  const json = fixtureStack() as { resource: Json };
-  mutate(json.resource);
-  const stack = new StackModel(json, 'fixture');
-  stack.register('aws_cognito_user_pool.Pool', { id: pool.id, arn: pool.arn });
-  return { stack, clock: new TestClock(), baseUrl: base, pools: poolDirectory([pool]), warnings: [] };
+/** The fixture's REST API loaded into a fresh store, and the gateway model built from that store. */
+async function built(edit?: (r: Resources) => void, options: FixtureOptions = {}) {
+  const { ctx } = await gatewayContext({ ...options, edit });
+  const models = new GatewayModels({ store: ctx.store, pools: ctx.pools, clock: ctx.clock });
+  const resolve = (ref: string) => ctx.stack.resolve<string>(`\${${ref}}`, 'test');
+  return { ctx, models, model: models.current(), resolve };
 }
 
-const resolveIn = (ctx: TwinContext, ref: string) => ctx.stack.resolve<string>(`\${${ref}}`, 'test');
-
-describe('building the gateway from the stack', () => {
-  it('registers ids in AWS formats, ARNs and the stage invoke URL in twin form', () => {
-    const ctx = context();
-    const model = buildGatewayModel(ctx);
-    const apiId = resolveIn(ctx, 'aws_api_gateway_rest_api.Api.id');
+describe('the gateway model, built from what the stack loader put in the store', () => {
+  it('registers ids in AWS formats, ARNs and the invoke URL as Terraform computes them', async () => {
+    const { model, resolve } = await built();
+    const apiId = resolve('aws_api_gateway_rest_api.Api.id');
     expect(apiId).toMatch(/^[a-z0-9]{10}$/);
     expect(model.apis.get(apiId)?.name).toBe('fixture-api');
-    expect(resolveIn(ctx, 'aws_api_gateway_rest_api.Api.root_resource_id')).toMatch(/^[a-z0-9]{10}$/);
-    expect(resolveIn(ctx, 'aws_api_gateway_rest_api.Api.execution_arn')).toBe(`arn:aws:execute-api:eu-west-1:123456789012:${apiId}`);
-    expect(resolveIn(ctx, 'aws_api_gateway_resource.Item.id')).toMatch(/^[a-z0-9]{6}$/);
-    expect(resolveIn(ctx, 'aws_api_gateway_resource.Item.path')).toBe('/items/{id}');
-    expect(resolveIn(ctx, 'aws_api_gateway_authorizer.Auth.arn')).toMatch(new RegExp(`^arn:aws:apigateway:eu-west-1::/restapis/${apiId}/authorizers/[a-z0-9]{6}$`));
-    expect(resolveIn(ctx, 'aws_api_gateway_stage.Dev.invoke_url')).toBe(`http://127.0.0.1:4566/${apiId}/dev`);
-    expect(resolveIn(ctx, 'aws_api_gateway_stage.Dev.execution_arn')).toBe(`arn:aws:execute-api:eu-west-1:123456789012:${apiId}/dev`);
-    expect(resolveIn(ctx, 'aws_cloudwatch_log_group.Logs.arn')).toBe('arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/fixture');
-    expect(ctx.stack.resolve(ctx.stack.outputs()['invoke_url'].value, 'output')).toBe(`http://127.0.0.1:4566/${apiId}/dev`);
+    expect(resolve('aws_api_gateway_rest_api.Api.root_resource_id')).toMatch(/^[a-z0-9]{10}$/);
+    expect(resolve('aws_api_gateway_rest_api.Api.execution_arn')).toBe(`arn:aws:execute-api:eu-west-1:123456789012:${apiId}`);
+    expect(resolve('aws_api_gateway_resource.Item.id')).toMatch(/^[a-z0-9]{6}$/);
+    expect(resolve('aws_api_gateway_resource.Item.path')).toBe('/items/{id}');
+    expect(resolve('aws_api_gateway_authorizer.Auth.arn')).toMatch(new RegExp(`^arn:aws:apigateway:eu-west-1::/restapis/${apiId}/authorizers/[a-z0-9]{6}$`));
+    expect(resolve('aws_api_gateway_stage.Dev.invoke_url')).toBe(`https://${apiId}.execute-api.eu-west-1.amazonaws.com/dev`);
+    expect(resolve('aws_api_gateway_stage.Dev.execution_arn')).toBe(`arn:aws:execute-api:eu-west-1:123456789012:${apiId}/dev`);
+    expect(resolve('aws_cloudwatch_log_group.Logs.arn')).toBe('arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/fixture');
   });
 
-  it('registers the AWS-form invoke URL while the base URL is not known yet, and the twin form again later', () => {
-    const state: { base?: string } = {};
-    const ctx = context(undefined, () => {
-      if (!state.base) throw new Error('not listening yet');
-      return state.base;
-    });
-    const model = buildGatewayModel(ctx);
-    const apiId = resolveIn(ctx, 'aws_api_gateway_rest_api.Api.id');
-    expect(resolveIn(ctx, 'aws_api_gateway_stage.Dev.invoke_url')).toBe(`https://${apiId}.execute-api.eu-west-1.amazonaws.com/dev`);
-    state.base = 'http://127.0.0.1:9999';
-    for (const [address, attrs] of model.attributes) ctx.stack.register(address, attrs(ctx.baseUrl()));
-    expect(resolveIn(ctx, 'aws_api_gateway_stage.Dev.invoke_url')).toBe(`http://127.0.0.1:9999/${apiId}/dev`);
+  it('serves each stage the deployment it points at: a change to the API is not served until it is deployed', async () => {
+    const { ctx, models, model } = await built();
+    const [api] = model.apis.values();
+    const before = api.stages.get('dev');
+    expect(before?.resources.size).toBeGreaterThan(0);
+    const { APIGW } = await import('../control/docs');
+    const method = ctx.store.resources<Record<string, unknown>>(APIGW.method, api.id).find((m) => m.doc['httpMethod'] === 'GET');
+    ctx.store.deleteResource(APIGW.method, String(method?.id));
+    const after = models.current();
+    expect(after).not.toBe(model);
+    expect(after.apis.get(api.id)?.stages.get('dev')?.resources.size).toBe(before?.resources.size);
   });
 
-  it('keeps ids stable across builds', () => {
-    expect(resolveIn(((c) => (buildGatewayModel(c), c))(context()), 'aws_api_gateway_resource.Item.id')).toBe(
-      resolveIn(((c) => (buildGatewayModel(c), c))(context()), 'aws_api_gateway_resource.Item.id'),
-    );
-  });
-
-  it('reads throttling, access-log format, X-Ray and stage variables', () => {
-    const ctx = context();
-    const api = [...buildGatewayModel(ctx).apis.values()][0];
-    const stage = api.stages.get('dev');
+  it('reads throttling, access-log format, X-Ray and stage variables', async () => {
+    const { model } = await built();
+    const stage = [...model.apis.values()][0].stages.get('dev');
     expect(stage).toMatchObject({ xray: true, variables: { greeting: 'hi' }, accessLogFormat: expect.stringContaining('$context.requestId') });
     expect(stage?.throttle.limitsFor('/public', 'GET')).toEqual({ rate: 1000, burst: 2000 });
   });
 
-  it('warns about what it does not emulate, once', () => {
-    const ctx = context((r) => {
+  it('warns about what it does not emulate', async () => {
+    const { model } = await built((r) => {
       r['aws_api_gateway_method']['PublicGet']['authorization'] = 'AWS_IAM';
       r['aws_api_gateway_integration']['RootGet']['request_templates'] = { 'application/json': '#set($x = 1){"statusCode": 200}' };
       r['aws_api_gateway_authorizer']['Auth']['provider_arns'] = ['${aws_cognito_user_pool.Pool.arn}', 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Elsewhere'];
-      delete r['aws_api_gateway_integration']['ItemsSpecialGet'];
-      delete r['aws_api_gateway_integration_response']['ItemsSpecialGet'];
     });
-    buildGatewayModel(ctx);
-    expect(ctx.warnings).toEqual(
+    expect(model.warnings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/aws_api_gateway_method\.PublicGet: authorization AWS_IAM is not emulated/),
-        expect.stringMatching(/aws_api_gateway_integration\.RootGet: the application\/json template uses #set/),
-        expect.stringMatching(/eu-west-1_Elsewhere is not a user pool of this stack/),
-        expect.stringMatching(/aws_api_gateway_method\.ItemsSpecialGet: GET \/items\/special has no integration/),
+        expect.stringMatching(/stage dev: GET \/public: authorization AWS_IAM is not emulated/),
+        expect.stringMatching(/stage dev: GET \/ integration: the application\/json template uses #set/),
+        expect.stringMatching(/eu-west-1_Elsewhere is not a user pool of the twin/),
       ]),
     );
   });
 
-  describe('refuses a stack AWS would refuse, naming the resource', () => {
-    const cases: [string, (r: Json) => void, RegExp][] = [
-      ['an unknown parent', (r) => void (r['aws_api_gateway_resource']['Item']['parent_id'] = 'nope'), /aws_api_gateway_resource\.Item: parent_id "nope" is not a resource/],
-      ['a parent cycle', (r) => void (r['aws_api_gateway_resource']['Items']['parent_id'] = '${aws_api_gateway_resource.Item.id}'), /forms a cycle/],
-      ['a bad path part', (r) => void (r['aws_api_gateway_resource']['Items']['path_part'] = 'a/b'), /aws_api_gateway_resource\.Items: path_part "a\/b"/],
-      ['two path variables at one level', (r) => void (r['aws_api_gateway_resource']['ItemsSpecial']['path_part'] = '{other}'), /already has a path variable child/],
+  describe('refuses a stack AWS would refuse, naming the resource and AWS error', () => {
+    const cases: [string, (r: Resources) => void, RegExp][] = [
+      ['an unknown parent', (r) => void (r['aws_api_gateway_resource']['Item']['parent_id'] = 'nope'), /aws_api_gateway_resource\.Item: AWS would refuse this resource at apply time with NotFoundException: Invalid Resource identifier specified/],
+      ['a parent cycle', (r) => void (r['aws_api_gateway_resource']['Items']['parent_id'] = '${aws_api_gateway_resource.Item.id}'), /form a cycle/],
+      ['a bad path part', (r) => void (r['aws_api_gateway_resource']['Items']['path_part'] = 'a/b'), /aws_api_gateway_resource\.Items: .*BadRequestException: Resource's path part only allow/],
+      ['two path variables at one level', (r) => void (r['aws_api_gateway_resource']['ItemsSpecial']['path_part'] = '{other}'), /already has a variable path part -- only one is allowed/],
       ['a child under a greedy variable', (r) => void (r['aws_api_gateway_resource']['Lambda']['parent_id'] = '${aws_api_gateway_resource.Proxy.id}'), /greedy path variable/],
-      ['a duplicate stage', (r) => void (r['aws_api_gateway_stage']['Dev2'] = { ...r['aws_api_gateway_stage']['Dev'] }), /already has a stage named "dev"/],
-      ['a bad selection pattern', (r) => void (r['aws_api_gateway_integration_response']['ItemGet404']['selection_pattern'] = '4(('), /selection_pattern "4\(\(" is not a valid regular expression/],
-      ['an authorizer without provider ARNs', (r) => void (r['aws_api_gateway_authorizer']['Auth']['provider_arns'] = []), /needs provider_arns/],
-      ['a TTL over 3600', (r) => void (r['aws_api_gateway_authorizer']['Auth']['authorizer_result_ttl_in_seconds'] = 7200), /outside 0\.\.3600/],
-      ['an identity source that is not a header', (r) => void (r['aws_api_gateway_authorizer']['Auth']['identity_source'] = 'method.request.querystring.token'), /is not a request header/],
-      ['a Cognito method without authorizer', (r) => void delete r['aws_api_gateway_method']['ItemsGet']['authorizer_id'], /aws_api_gateway_method\.ItemsGet: authorization COGNITO_USER_POOLS needs authorizer_id/],
-      ['an unknown integration type', (r) => void (r['aws_api_gateway_integration']['PublicGet']['type'] = 'SOAP'), /integration type "SOAP"/],
-      ['an HTTP_PROXY URI that is not http(s)', (r) => void (r['aws_api_gateway_integration']['BackendAny']['uri'] = 'ftp://x/{proxy}'), /is not an http\(s\) URL/],
-      ['a method on an unknown HTTP verb', (r) => void (r['aws_api_gateway_method']['PublicGet']['http_method'] = 'BREW'), /http_method "BREW"/],
-      ['an integration without its method', (r) => void (r['aws_api_gateway_integration']['PublicGet']['http_method'] = 'POST'), /there is no aws_api_gateway_method POST on \/public/],
-      ['a stage on an unknown deployment', (r) => void (r['aws_api_gateway_stage']['Dev']['deployment_id'] = 'abc'), /deployment_id "abc"/],
+      ['a duplicate stage', (r) => void (r['aws_api_gateway_stage']['Dev2'] = { ...r['aws_api_gateway_stage']['Dev'] }), /aws_api_gateway_stage\.Dev2: .*ConflictException: Stage already exists/],
+      ['a bad selection pattern', (r) => void (r['aws_api_gateway_integration_response']['ItemGet404']['selection_pattern'] = '4(('), /Invalid selection pattern specified: 4\(\(/],
+      ['an authorizer without provider ARNs', (r) => void (r['aws_api_gateway_authorizer']['Auth']['provider_arns'] = []), /ProviderARNs need to be specified/],
+      ['a TTL over 3600', (r) => void (r['aws_api_gateway_authorizer']['Auth']['authorizer_result_ttl_in_seconds'] = 7200), /authorizerResultTtlInSeconds: must be between 0 and 3600/],
+      ['an identity source that is not a header', (r) => void (r['aws_api_gateway_authorizer']['Auth']['identity_source'] = 'method.request.querystring.token'), /Invalid identity source specified/],
+      ['a Cognito method without authorizer', (r) => void delete r['aws_api_gateway_method']['ItemsGet']['authorizer_id'], /aws_api_gateway_method\.ItemsGet: .*Invalid authorizer ID specified/],
+      ['an unknown integration type', (r) => void (r['aws_api_gateway_integration']['PublicGet']['type'] = 'SOAP'), /Invalid integration type specified/],
+      ['an HTTP_PROXY URI that is not http(s)', (r) => void (r['aws_api_gateway_integration']['BackendAny']['uri'] = 'ftp://x/{proxy}'), /Invalid HTTP endpoint specified for URI/],
+      ['a method on an unknown HTTP verb', (r) => void (r['aws_api_gateway_method']['PublicGet']['http_method'] = 'BREW'), /aws_api_gateway_method\.PublicGet: .*BadRequestException/],
+      ['an integration without its method', (r) => void (r['aws_api_gateway_integration']['PublicGet']['http_method'] = 'POST'), /aws_api_gateway_integration\.PublicGet: .*NotFoundException: Invalid Method identifier specified/],
+      ['a method without integration, deployed', (r) => void (delete r['aws_api_gateway_integration']['ItemsSpecialGet'], delete r['aws_api_gateway_integration_response']['ItemsSpecialGet']), /aws_api_gateway_deployment\.Deployment: .*No integration defined for method GET/],
+      ['a stage on an unknown deployment', (r) => void (r['aws_api_gateway_stage']['Dev']['deployment_id'] = 'abc'), /aws_api_gateway_stage\.Dev: .*Invalid Deployment identifier specified/],
     ];
-    it.each(cases)('%s', (_what, mutate, message) => {
-      const ctx = context(mutate);
-      expect(() => buildGatewayModel(ctx)).toThrow(StackError);
-      expect(() => buildGatewayModel(context(mutate))).toThrow(message);
+    it.each(cases)('%s', async (_what, edit, message) => {
+      const failure = await built(edit).then(() => undefined, (err: unknown) => err);
+      expect(failure).toBeInstanceOf(StackError);
+      expect((failure as Error).message).toMatch(message);
     });
   });
 
-  it('MOCK: answers API_CONFIGURATION_ERROR when no integration response matches and none is the default', () => {
-    const ctx = context((r) => {
+  it('MOCK: answers API_CONFIGURATION_ERROR when no integration response matches and none is the default', async () => {
+    const { model } = await built((r) => {
       r['aws_api_gateway_integration_response']['ItemGet']['selection_pattern'] = '2\\d\\d';
     });
-    const api = [...buildGatewayModel(ctx).apis.values()][0];
-    const resource = [...api.resources.values()].find((x) => x.path === '/items/{id}');
+    const stage = [...model.apis.values()][0].stages.get('dev');
+    const resource = [...(stage?.resources.values() ?? [])].find((x) => x.path === '/items/{id}');
     const method = resource?.methods.get('GET');
     if (!method?.integration) throw new Error('fixture lacks GET /items/{id}');
     const req = { httpMethod: 'GET', path: '/items/1', rawQuery: 'code=302', query: { code: '302' }, multiQuery: {}, headers: {}, body: Buffer.alloc(0), pathParams: { id: '1' }, stageVariables: {}, context: {} };

@@ -1,4 +1,4 @@
-import type { GatewayResponseModel, RestApiModel } from './model';
+import type { GatewayResponseModel } from './model';
 import { renderTemplate, type TemplateScope } from './template';
 
 /** The gateway response types the twin raises, with API Gateway's default status, message and error type. */
@@ -52,7 +52,7 @@ const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
  * the JSON template with `$context.error.messageString` (the message as a quoted JSON string).
  */
 export function gatewayResponse(
-  api: RestApiModel | undefined,
+  served: { readonly gatewayResponses: ReadonlyMap<string, GatewayResponseModel> } | undefined,
   type: GatewayResponseType,
   input: GatewayResponseInput,
   override: { status?: number; message?: string } = {},
@@ -60,8 +60,8 @@ export function gatewayResponse(
   const builtIn = GATEWAY_RESPONSE_DEFAULTS[type];
   const defaultStatus = override.status ?? builtIn.status;
   const message = override.message ?? builtIn.message;
-  const own = api?.gatewayResponses.get(type);
-  const family = api?.gatewayResponses.get(defaultStatus >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+  const own = served?.gatewayResponses.get(type);
+  const family = served?.gatewayResponses.get(defaultStatus >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
   const status = own?.statusCode ?? family?.statusCode ?? defaultStatus;
   const spec: GatewayResponseModel | undefined = own ?? family;
 

@@ -4,7 +4,7 @@ import { matchResource, methodFor, pathSegments } from './router';
 function node(pathPart: string, path: string, children: ResourceModel[] = [], methods: string[] = ['GET']): ResourceModel {
   const m = new Map<string, MethodModel>();
   for (const httpMethod of methods) m.set(httpMethod, { address: `${path} ${httpMethod}`, httpMethod, authorization: 'NONE', scopes: [], apiKeyRequired: false, integrationResponses: [] });
-  return { id: path, address: path, path, pathPart, children, methods: m };
+  return { id: path, path, pathPart, children, methods: m };
 }
 
 // /  /users  /users/me  /users/{id}  /users/{id}/posts  /files/{path+}  /{proxy+}

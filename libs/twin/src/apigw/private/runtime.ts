@@ -2,7 +2,7 @@ import { randomFillSync, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TwinContext } from '../../contracts';
 import { runAwsProxy, runHttpProxy, runMock, type IntegrationRequest, type IntegrationResult, type LambdaHandler } from './integrations';
-import type { GatewayModel, MethodModel, ResourceModel, RestApiModel, StageModel } from './model';
+import type { GatewayModels, MethodModel, ResourceModel, RestApiModel, StageModel } from './model';
 import { gatewayResponse, type GatewayReply, type GatewayResponseType } from './responses';
 import { matchResource, methodFor, pathSegments } from './router';
 import { then, type Maybe } from '../../shared/maybe';
@@ -54,7 +54,7 @@ export class GatewayRuntime {
   private clfText = '';
 
   constructor(
-    readonly model: GatewayModel,
+    readonly models: GatewayModels,
     private readonly ctx: TwinContext,
     private readonly options: RuntimeOptions,
   ) {}
@@ -78,7 +78,7 @@ export class GatewayRuntime {
       protocol: req.protocol,
       requestTime: this.clfTime(now),
       requestTimeEpoch: now,
-      accountId: this.model.accountId,
+      accountId: target.api?.accountId,
       domainName: host,
       domainPrefix: target.api?.id,
       identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] },
@@ -87,7 +87,7 @@ export class GatewayRuntime {
     const log: Record<string, unknown> = {};
     const failed = (err: unknown): GatewayReply => {
       log['failure'] = (err as Error)?.message;
-      return this.fail(target.api, 'API_CONFIGURATION_ERROR', req, context);
+      return this.fail(target.stage, 'API_CONFIGURATION_ERROR', req, context);
     };
     const finish = (reply: GatewayReply): GatewayReply => {
       if (context['xrayTraceId']) reply.headers['X-Amzn-Trace-Id'] = String(context['xrayTraceId']);
@@ -106,30 +106,29 @@ export class GatewayRuntime {
 
   private pipeline(req: GatewayRequest, target: Target, rawQuery: string, context: Record<string, unknown>, log: Record<string, unknown>): Maybe<GatewayReply> {
     if (headerBytes(req.rawHeaders) > MAX_HEADER_BYTES) {
-      return this.fail(target.api, 'REQUEST_TOO_LARGE', req, context, { status: 431, message: 'Request Header Fields Too Large' });
+      return this.fail(target.stage, 'REQUEST_TOO_LARGE', req, context, { status: 431, message: 'Request Header Fields Too Large' });
     }
     const { api, stage, rest } = target;
-    if (!api || !stage || rest === undefined) return this.fail(api, 'MISSING_AUTHENTICATION_TOKEN', req, context);
-    const match = matchResource(api.root, pathSegments(rest));
+    if (!api || !stage || rest === undefined) return this.fail(stage, 'MISSING_AUTHENTICATION_TOKEN', req, context);
+    const match = matchResource(stage.root, pathSegments(rest));
     const method = match ? methodFor(match.resource, req.method) : undefined;
-    if (!match || !method) return this.fail(api, 'MISSING_AUTHENTICATION_TOKEN', req, context);
+    if (!match || !method) return this.fail(stage, 'MISSING_AUTHENTICATION_TOKEN', req, context);
     const resource: ResourceModel = match.resource;
     context['resourceId'] = resource.id;
     context['resourcePath'] = resource.path;
 
     if (this.options.throttling && !stage.throttle.allow(resource.path, method.httpMethod)) {
-      return this.fail(api, 'THROTTLED', req, context, {}, match.params);
+      return this.fail(stage, 'THROTTLED', req, context, {}, match.params);
     }
 
     return then(this.authorize(method, req, context, log), (denied) => {
-      if (denied) return this.fail(api, denied.type, req, context, denied.override, match.params);
-      return this.integrateAndRespond(req, api, stage, resource, method, rest, rawQuery, match.params, context, log);
+      if (denied) return this.fail(stage, denied.type, req, context, denied.override, match.params);
+      return this.integrateAndRespond(req, stage, resource, method, rest, rawQuery, match.params, context, log);
     });
   }
 
   private integrateAndRespond(
     req: GatewayRequest,
-    api: RestApiModel,
     stage: StageModel,
     resource: ResourceModel,
     method: MethodModel,
@@ -165,7 +164,7 @@ export class GatewayRuntime {
       context['integration'] = { latency: context['integrationLatency'], status: result.kind === 'response' ? result.integrationStatus : undefined, error: result.kind === 'error' ? result.detail : undefined };
       if (result.kind === 'error') {
         log['integrationError'] = result.detail;
-        return this.fail(api, result.type, req, context, result.message ? { message: result.message } : {}, params);
+        return this.fail(stage, result.type, req, context, result.message ? { message: result.message } : {}, params);
       }
       context['integrationStatus'] = result.integrationStatus;
       const headers: Record<string, string> = {};
@@ -221,15 +220,14 @@ export class GatewayRuntime {
   }
 
   private fail(
-    api: RestApiModel | undefined,
+    stage: StageModel | undefined,
     type: GatewayResponseType,
     req: GatewayRequest,
     context: Record<string, unknown>,
     override: { status?: number; message?: string } = {},
     pathParams: Readonly<Record<string, string>> = {},
   ): GatewayReply {
-    const stage = typeof context['stage'] === 'string' ? api?.stages.get(context['stage']) : undefined;
-    const reply = gatewayResponse(api, type, { requestId: String(context['requestId']), headers: req.headers as Record<string, string>, pathParams, stageVariables: stage?.variables, context }, override);
+    const reply = gatewayResponse(stage, type, { requestId: String(context['requestId']), headers: req.headers as Record<string, string>, pathParams, stageVariables: stage?.variables, context }, override);
     context['error'] = { message: reply.error?.message, messageString: JSON.stringify(reply.error?.message ?? ''), responseType: type };
     return reply;
   }
@@ -257,7 +255,7 @@ export class GatewayRuntime {
       stageName = segment();
       hasRest = stageName !== undefined && stageName !== '';
     }
-    const api = apiId ? this.model.apis.get(apiId) : undefined;
+    const api = apiId ? this.models.current().apis.get(apiId) : undefined;
     const stage = api && stageName ? api.stages.get(stageName) : undefined;
     if (!stage || !hasRest) return { api, stage };
     return { api, stage, rest: pos > rawPath.length ? '/' : `/${rawPath.slice(pos)}` };
