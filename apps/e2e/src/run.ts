@@ -1,9 +1,11 @@
 /**
  * `nx run <env>:e2e`: runs the walk-through suite against a deployment's outputs file (`--outputs FILE`, or
  * `E2E_OUTPUTS_FILE`), or, without one, against the local twin of the stack, which it starts on a free loopback
- * port with a fresh data directory and stops afterwards.
+ * port with a fresh data directory and stops afterwards. `nx run <env>:e2e:terraform` (`--terraform`) starts an
+ * empty twin instead, applies the stack to it with real Terraform (`deploy:twin`), runs the suite on what Terraform
+ * made (`output:twin`), and destroys it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,17 +13,19 @@ import { parseFlags, processIo, runCli, UsageError, workspaceRoot, type CliIo } 
 import { mintExpiredIdToken } from '@secure-api/twin/testing';
 import { readTarget } from './lib/outputs';
 
-const USAGE = 'usage: e2e --stack <env> [--outputs FILE]';
+const USAGE = 'usage: e2e --stack <env> [--outputs FILE | --terraform]';
 
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
   return runCli(io, { label: 'e2e', usage: USAGE }, () => {
-    const { values, help } = parseFlags(args, { stack: { type: 'string' }, outputs: { type: 'string' } });
+    const { values, help } = parseFlags(args, { stack: { type: 'string' }, outputs: { type: 'string' }, terraform: { type: 'boolean' } });
     if (help) {
       io.out(`${USAGE}\n`);
       return 0;
     }
     const stack = values.stack ?? 'dev';
     if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new UsageError(`"${stack}" is not an environment name`);
+    if (values.terraform && values.outputs) throw new UsageError('--terraform deploys to a twin of its own: leave out --outputs');
+    if (values.terraform) return runWithTerraform(stack);
     return run(stack, values.outputs ?? (process.env['E2E_OUTPUTS_FILE'] || undefined));
   });
 }
@@ -39,12 +43,7 @@ async function run(stack: string, outputs: string | undefined): Promise<number> 
   const dataDir = join(work, 'data');
   const outputsFile = join(work, 'outputs.json');
   console.log(`e2e: ${stack} against the local twin (data ${dataDir})`);
-  const twin = spawn(process.execPath, [join(root, 'libs/tooling/bin/run.mjs'), join(root, 'libs/twin/src/cli.ts'), '--stack', stack, '--port', '0', '--data-dir', dataDir, '--outputs-file', outputsFile], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const log: string[] = [];
-  twin.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  const { twin, log } = startTwin(root, ['--stack', stack, '--port', '0', '--data-dir', dataDir, '--outputs-file', outputsFile]);
   try {
     await waitFor(() => existsSync(outputsFile), twin, 60_000);
     const target = readTarget(outputsFile);
@@ -57,6 +56,71 @@ async function run(stack: string, outputs: string | undefined): Promise<number> 
     await stop(twin);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The twin's CLI in a child process; its output is kept to show when something fails. */
+function startTwin(root: string, args: string[]): { twin: ChildProcess; log: string[] } {
+  const twin = spawn(process.execPath, [join(root, 'libs/tooling/bin/run.mjs'), join(root, 'libs/twin/src/cli.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const log: string[] = [];
+  twin.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  return { twin, log };
+}
+
+/** An empty twin, the stack applied to it by real Terraform, the suite on what Terraform made, then destroy. */
+async function runWithTerraform(stack: string): Promise<number> {
+  const root = workspaceRoot();
+  const work = mkdtempSync(join(tmpdir(), `e2e-${stack}-terraform-`));
+  const dataDir = join(work, 'data');
+  const twinOutputs = join(work, 'twin-outputs.json');
+  const outputsFile = join(work, 'outputs.twin.json');
+  console.log(`e2e: ${stack} applied by Terraform to an empty twin (data ${dataDir})`);
+  const { twin, log } = startTwin(root, ['--empty', '--port', '0', '--data-dir', dataDir, '--outputs-file', twinOutputs]);
+  const terraform = (command: string, ...extra: string[]) =>
+    spawnSync(process.execPath, [join(root, 'libs/tooling/bin/run.mjs'), join(root, 'libs/tooling/src/terraform/cli.ts'), command, '--env', stack, '--twin', '--work-dir', join(work, 'terraform'), ...extra], {
+      cwd: root,
+      env: { ...process.env, SECURE_API_TWIN_OUTPUTS: twinOutputs },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  const show = (res: ReturnType<typeof terraform>) => {
+    process.stdout.write(res.stdout ?? '');
+    process.stderr.write(res.stderr ?? '');
+  };
+  let code = 1;
+  let applied = false;
+  try {
+    await waitFor(() => existsSync(twinOutputs), twin, 60_000);
+    const deploy = terraform('deploy', '--auto-approve');
+    show(deploy);
+    applied = true;
+    if (deploy.status !== 0) throw new Error(`terraform apply to the twin failed (exit ${deploy.status})`);
+    const output = terraform('output', '--out', outputsFile);
+    show(output);
+    if (output.status !== 0) throw new Error(`terraform output of the twin failed (exit ${output.status})`);
+    const target = readTarget(outputsFile);
+    const expired = await mintExpiredIdToken({ dataDir, userPoolId: target.userPoolId, clientId: target.clientId, issuer: target.issuerUrl, email: target.users[0] ?? 'someone@example.com' });
+    code = await runSuite(root, { E2E_OUTPUTS: outputsFile, E2E_EXPIRED_ID_TOKEN: expired });
+  } catch (err) {
+    console.error(`e2e: ${(err as Error).message}\n--- twin output ---\n${log.join('')}`);
+    code = 1;
+  } finally {
+    if (applied) {
+      const destroy = terraform('destroy', '--auto-approve');
+      show(destroy);
+      if (destroy.status !== 0) {
+        if (/deletion protection is activated/.test(`${destroy.stdout}${destroy.stderr}`)) {
+          console.log(`e2e: destroy stopped at the user pool's deletion protection, as on AWS (${stack} keeps it on); the twin's account goes with its data directory.`);
+        } else {
+          console.error(`e2e: terraform destroy on the twin failed (exit ${destroy.status})`);
+          code = code || 1;
+        }
+      }
+    }
+    await stop(twin);
+    rmSync(work, { recursive: true, force: true });
+  }
+  return code;
 }
 
 function runSuite(root: string, env: Record<string, string>): Promise<number> {

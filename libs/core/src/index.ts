@@ -5,3 +5,4 @@ export { atSynth } from './lib/at-synth';
 export { PRODUCTION_POLICY } from './lib/production-policy';
 export { Duration, durationProp, validateDuration, wholeAmount } from './lib/duration';
 export type { DurationUnit } from './lib/duration';
+export { AWS_PROVIDER_CONSTRAINT, requireAwsProvider } from './lib/provider-version';

@@ -19,11 +19,10 @@ import { CognitoService, DeliveredMessage } from './cognito/service';
 import { TwinClock, TwinContext, TwinErrorStyle, TwinHttpError } from './contracts';
 import { errorPage } from './hosted-ui/html';
 import { hostedUiPlugin, SessionStore } from './hosted-ui';
-import { executeApiUrls } from './apigw/urls';
-import { cognitoUrls } from './cognito/urls';
 import { LogsService, logsJsonService } from './logs/service';
 import { provisionStack, type StackUserReport } from './provision/provisioner';
-import { chain, output, outputsOf, TerraformOutputs } from './stack/outputs';
+import { accountOutputs, twinUrls } from './outputs';
+import { outputsOf, TerraformOutputs } from './stack/outputs';
 import { StackError, StackModel } from './stack/stack-model';
 import { TwinStore } from './store/store';
 import { iamService, stsService } from './sts/service';
@@ -145,8 +144,6 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       });
       warnings.push(...loaded.warnings);
       stackUsers = loaded.stackUsers;
-      // Keys are made once the whole stack passed AWS's checks: a refused stack costs no RSA key generation.
-      for (const pool of directory.all()) pool.jwks();
     }
     const ctx: TwinContext = { stack, store, clock, baseUrl: () => base, pools: directory, warnings };
     const apiGateway = buildApiGateway(ctx, config.apiGateway);
@@ -209,14 +206,8 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
  * user name → the temporary password valid now, for the stack's users that have not yet replaced theirs).
  */
 function twinOutputs(stack: StackModel | undefined, base: string, account: AwsAccount, directory: CognitoDirectory, users: readonly StackUserReport[], warnings: string[]): TerraformOutputs {
-  const out = stack ? outputsOf(stack, chain(cognitoUrls(base, directory), executeApiUrls(base)), warnings) : {};
-  const credentials = account.credentials();
-  out['twin_endpoint_url'] = output(base);
-  out['twin_region'] = output(account.defaultRegion);
-  out['twin_account_id'] = output(account.accountId);
-  out['twin_access_key_id'] = output(credentials.accessKeyId);
-  out['twin_secret_access_key'] = output(credentials.secretAccessKey, true);
-  out['cognito_idp_endpoint'] = output(base);
+  const customDomains = directory.domains().filter((d) => d.custom).map((d) => d.domain);
+  const out = { ...(stack ? outputsOf(stack, twinUrls(base, customDomains), warnings) : {}), ...accountOutputs(base, account) };
   const passwords: Record<string, string> = {};
   for (const u of users) if (u.temporaryPassword !== undefined) passwords[u.username] = u.temporaryPassword;
   if (Object.keys(passwords).length > 0) out['temporary_passwords'] = { sensitive: true, type: ['map', 'string'], value: passwords };

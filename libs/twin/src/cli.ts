@@ -1,40 +1,53 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseFlags, processIo, runCli, UsageError, workspaceRoot, type CliIo } from '@secure-api/cli';
 import { buildApp, TwinApp } from './app';
+import { mapTerraformOutputs, readTwinOutputs } from './outputs';
 import type { DeliveredMessage } from './cognito/service';
 import { DataDirError } from './store/data-dir';
 import { StackError } from './stack/stack-model';
 
 const USAGE = `usage: twin --stack <name> [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE]
+       twin --empty [--port N] [--data-dir DIR] [--outputs-file FILE]
+       twin map-outputs --terraform-outputs FILE --twin-outputs FILE --out FILE
 
 Runs the synthesized stack cdktf.out/stacks/<name>/cdk.tf.json offline on 127.0.0.1: its Cognito user pools
-(hosted UI, OAuth 2.0 / OIDC endpoints, Cognito JSON API) and its API Gateway REST APIs.
+(hosted UI, OAuth 2.0 / OIDC endpoints, Cognito JSON API) and its API Gateway REST APIs. With --empty, runs an
+AWS account on loopback instead, with nothing in it: Terraform (AWS_ENDPOINT_URL) and the AWS SDK deploy to it with
+the credentials its outputs file names, and what they create is served at once.
 
   --stack NAME          stack to run (synthesized first when cdk.tf.json is missing)       default: dev
+  --empty               no stack: an empty account to deploy to
   --port N              port on 127.0.0.1; 0 picks a free one                               default: 0
-  --data-dir DIR        users, refresh tokens and keys (created if absent)                  default: .twin/<stack>
-  --outputs-file FILE   write the stack outputs, resolved to twin URLs, once ready
-                        (the shape of \`terraform output -json\`, plus cognito_idp_endpoint)
+  --data-dir DIR        AWS resources, users, tokens, keys and credentials                  default: .twin/<stack>
+                        (created if absent)                                                    (.twin/account with --empty)
+  --outputs-file FILE   write the outputs once ready, in the shape of \`terraform output -json\`: the
+                        stack's (resolved to twin URLs) and the twin's own (twin_endpoint_url,
+                        twin_region, twin_account_id, twin_access_key_id, twin_secret_access_key)
   --stack-file FILE     run this cdk.tf.json instead of the synthesized one
+
+A running twin also keeps its outputs in <data-dir>/twin-outputs.json, where \`nx run <env>:deploy:twin\` finds it.
+map-outputs maps \`terraform output -json\` of a stack applied to a twin to the twin's URLs (see its --help).
 `;
 
 interface Options {
-  stack: string;
+  /** The stack to run; undefined for an empty twin. */
+  stack?: string;
   port: number;
   dataDir?: string;
   outputsFile?: string;
   stackFile?: string;
 }
 
-const FLAGS = { stack: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' } } as const;
+const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' } } as const;
 
 function parse(args: string[]): Options | 'help' {
   const { values, help } = parseFlags(args, FLAGS);
   if (help) return 'help';
-  const stack = values.stack ?? 'dev';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - and _)`);
+  if (values.empty && (values.stack !== undefined || values['stack-file'] !== undefined)) throw new UsageError('--empty runs no stack: leave out --stack and --stack-file');
+  const stack = values.empty ? undefined : values.stack ?? 'dev';
+  if (stack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - and _)`);
   const port = Number(values.port ?? '0');
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
   return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'] };
@@ -47,6 +60,7 @@ function parse(args: string[]): Options | 'help' {
  */
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
   return runCli(io, { label: 'twin', usage: USAGE.trimEnd() }, () => {
+    if (args[0] === 'map-outputs') return mapOutputsCommand(args.slice(1), io);
     const opts = parse(args);
     if (opts === 'help') {
       io.out(USAGE);
@@ -58,8 +72,8 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
 
 async function serve(opts: Options): Promise<number> {
   const root = workspaceRoot();
-  const stackFile = opts.stackFile ? resolve(opts.stackFile) : join(root, 'cdktf.out', 'stacks', opts.stack, 'cdk.tf.json');
-  if (!opts.stackFile && !existsSync(stackFile)) {
+  const stackFile = opts.stack === undefined ? undefined : opts.stackFile ? resolve(opts.stackFile) : join(root, 'cdktf.out', 'stacks', opts.stack, 'cdk.tf.json');
+  if (stackFile && opts.stack && !opts.stackFile && !existsSync(stackFile)) {
     process.stdout.write(`twin: ${stackFile} is missing; synthesizing stack ${opts.stack}...\n`);
     const synth = spawnSync(process.execPath, [join(root, 'libs/tooling/bin/synth.mjs'), opts.stack], { cwd: root, stdio: 'inherit' });
     if (synth.status !== 0 || !existsSync(stackFile)) {
@@ -67,7 +81,7 @@ async function serve(opts: Options): Promise<number> {
       return 1;
     }
   }
-  const dataDir = resolve(opts.dataDir ?? join(root, '.twin', opts.stack));
+  const dataDir = resolve(opts.dataDir ?? join(root, '.twin', opts.stack ?? 'account'));
 
   let twin: TwinApp;
   try {
@@ -117,14 +131,11 @@ async function serve(opts: Options): Promise<number> {
     process.once('SIGTERM', stop);
   });
 
-  if (opts.outputsFile) {
-    const file = resolve(opts.outputsFile);
+  // The account file in the data directory lets the terraform targets' `twin` configuration find this twin.
+  const accountFile = join(dataDir, ACCOUNT_FILE);
+  for (const file of [accountFile, ...(opts.outputsFile ? [resolve(opts.outputsFile)] : [])]) {
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      // Sensitive outputs (temporary passwords, client secrets) are in it: readable by the owner only.
-      writeFileSync(tmp, `${JSON.stringify(twin.outputs(), null, 2)}\n`, { mode: 0o600 });
-      renameSync(tmp, file);
+      writeOutputs(file, twin.outputs());
     } catch (err) {
       await twin.close();
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -132,12 +143,68 @@ async function serve(opts: Options): Promise<number> {
       return 1;
     }
   }
+  void stopped.then(() => rmSync(accountFile, { force: true }));
   process.stdout.write(summary(twin, base, opts.stack, dataDir, opts.outputsFile ? resolve(opts.outputsFile) : undefined));
   return stopped;
 }
 
-function summary(twin: TwinApp, base: string, stack: string, dataDir: string, outputsFile: string | undefined): string {
-  const lines = [`Local twin of stack "${stack}" listening on ${base} (loopback only)`, `  Cognito API endpoint (AWS SDK endpoint): ${base}`];
+/** The outputs file every running twin keeps in its data directory (removed when it stops). */
+export const ACCOUNT_FILE = 'twin-outputs.json';
+
+/** Writes outputs atomically, readable by the owner only (they hold the credentials and temporary passwords). */
+function writeOutputs(file: string, outputs: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(outputs, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+const MAP_USAGE = `usage: twin map-outputs --terraform-outputs FILE --twin-outputs FILE --out FILE
+
+Maps \`terraform output -json\` of a stack applied to a twin to the twin's URLs (execute-api invoke URLs, hosted UI
+domains, issuers) and adds the twin's own outputs (endpoint, region, account id, credentials), in the shape the e2e
+suite and the Postman environment read.`;
+
+function mapOutputsCommand(args: string[], io: CliIo): number {
+  const { values, help } = parseFlags(args, { 'terraform-outputs': { type: 'string', required: true }, 'twin-outputs': { type: 'string', required: true }, out: { type: 'string', required: true } });
+  if (help) {
+    io.out(`${MAP_USAGE}\n`);
+    return 0;
+  }
+  const read = (flag: 'terraform-outputs' | 'twin-outputs'): unknown => {
+    const file = resolve(String(values[flag]));
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--${flag} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new UsageError(`--${flag} ${file} is not JSON`);
+    }
+  };
+  let mapped;
+  try {
+    mapped = mapTerraformOutputs(read('terraform-outputs'), readTwinOutputs(read('twin-outputs'), String(values['twin-outputs'])));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError((err as Error).message);
+  }
+  const out = resolve(String(values.out));
+  writeOutputs(out, mapped);
+  io.out(`twin: outputs mapped to the twin written to ${out}\n`);
+  return 0;
+}
+
+function summary(twin: TwinApp, base: string, stack: string | undefined, dataDir: string, outputsFile: string | undefined): string {
+  const { accessKeyId } = twin.account.credentials();
+  const lines = [
+    stack ? `Local twin of stack "${stack}" listening on ${base} (loopback only)` : `Local twin: an empty AWS account listening on ${base} (loopback only)`,
+    `  AWS endpoint (AWS_ENDPOINT_URL for Terraform and the AWS SDK): ${base}`,
+    `  Account ${twin.account.accountId}, region ${twin.account.defaultRegion}, access key ${accessKeyId} (the secret key is in the outputs file)`,
+  ];
   for (const pool of twin.cognito.directory.all()) {
     lines.push(`  User pool ${pool.settings.name} (${pool.id})`, `    Issuer: ${pool.issuer}`);
     const ui = pool.hostedUiBase();

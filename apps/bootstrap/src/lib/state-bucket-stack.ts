@@ -8,6 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { requireAwsProvider } from '@secure-api/core';
 import { stateKey, validateStateBucketProps } from './validate';
 
 export interface StateBucketStackProps {
@@ -72,6 +73,7 @@ export class StateBucketStack extends TerraformStack {
       region: props.region,
       defaultTags: [{ tags: { ...(props.tags ?? {}), 'managed-by': 'terraform', purpose: 'terraform-state' } }],
     });
+    requireAwsProvider(this);
 
     this.bucket = new S3Bucket(this, 'StateBucket', {
       bucket: props.bucketName,

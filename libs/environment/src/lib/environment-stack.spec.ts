@@ -62,7 +62,7 @@ describe('EnvironmentStack', () => {
   it('pins the AWS provider to ~> 6 and Terraform to >= 1.10, with default tags', () => {
     const { template } = synth(dev);
     const tf = template.block<any>('terraform');
-    expect(tf.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '~> 6.25' });
+    expect(tf.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '>= 5.100, < 7.0' });
     expect(tf.required_version).toBe('>= 1.10');
     expect(template.block<any>('provider').aws[0]).toMatchObject({ region: 'eu-west-1', default_tags: [{ tags: { environment: 'qa', project: 'secure-api' } }] });
   });

@@ -1,4 +1,4 @@
-import { Duration } from '@secure-api/core';
+import { Duration, requireAwsProvider } from '@secure-api/core';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Integration, type RouteTable } from '@secure-api/rest-api';
@@ -66,10 +66,7 @@ export class EnvironmentStack extends TerraformStack {
       defaultTags: [{ tags: { environment: config.name, 'managed-by': 'terraform-cdktf', project: 'secure-api', ...config.tags } }],
     });
 
-    // The generated provider pins one exact version; allow patch and minor upgrades within v6, and require the
-    // Terraform that supports S3 lock files.
-    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: '~> 6.25' });
-    this.addOverride('terraform.required_version', '>= 1.10');
+    requireAwsProvider(this);
 
     if (config.backend) {
       const backend = new S3Backend(this, {

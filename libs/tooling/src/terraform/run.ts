@@ -1,9 +1,10 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { findMirror, mirrorEnv, twinAccount, twinEnv, type TwinAccount } from './offline';
 import { checkAwsCredentials, checkTerraform, explainInitFailure, PreflightError } from './preflight';
 
-export type TerraformCommand = 'plan' | 'deploy' | 'destroy' | 'output';
+export type TerraformCommand = 'plan' | 'deploy' | 'destroy' | 'output' | 'validate';
 
 export interface TerraformTargetOptions {
   readonly command: TerraformCommand;
@@ -18,6 +19,13 @@ export interface TerraformTargetOptions {
   readonly env_?: NodeJS.ProcessEnv;
   /** Receives progress lines. */
   readonly log?: (line: string) => void;
+  /**
+   * Act on the local twin instead of AWS (the `twin` configuration): the same commands against the twin's endpoint
+   * and credentials, with a local state of its own in `workDir`, never the stack's backend.
+   */
+  readonly twin?: boolean;
+  /** The twin configuration's working directory. @default <stack>/twin */
+  readonly workDir?: string;
 }
 
 export const PLAN_FILE = 'plan.tfplan';
@@ -36,16 +44,26 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
       ? `stack "${opts.env}" is not synthesized (${dir}/cdk.tf.json missing): run \`nx run ${opts.env}:synth\` first.`
       : `unknown environment "${opts.env}": there is no apps/${opts.env}/src/main.ts. Use an environment app's name, such as dev.`);
   }
-  if (opts.command !== 'output' && (env['CI'] || env['GITHUB_ACTIONS']) && usesLocalBackend(join(dir, 'cdk.tf.json'))) {
+  if (opts.command === 'validate') return validate(opts.env, dir, env, log);
+  const twin: TwinAccount | undefined = opts.twin ? twinAccount(opts.root, env) : undefined;
+  if (!twin && opts.command !== 'output' && (env['CI'] || env['GITHUB_ACTIONS']) && usesLocalBackend(join(dir, 'cdk.tf.json'))) {
     throw new PreflightError(`stack "${opts.env}" keeps its state in a local file, which a CI runner throws away: set \`backend\` in apps/${opts.env}/src/config.ts (the bucket of apps/bootstrap) before planning or deploying from CI.`);
   }
   const version = checkTerraform(env);
-  const credentials = checkAwsCredentials(env);
-  log(`terraform ${version}, AWS credentials from ${credentials}, stack ${dir}`);
+  let cwd = dir;
+  let tfEnv = env;
+  if (twin) {
+    cwd = twinWorkDir(dir, opts.workDir);
+    tfEnv = mirrorEnv(cwd, findMirror(env), twinEnv(twin, env));
+    log(`terraform ${version}, the local twin at ${twin.endpoint} (account ${twin.accountId}, from ${twin.file}), stack ${cwd} (state of its own there)`);
+  } else {
+    const credentials = checkAwsCredentials(env);
+    log(`terraform ${version}, AWS credentials from ${credentials}, stack ${dir}`);
+  }
 
   const tf = (args: string[], capture = false): SpawnSyncReturns<string> => {
     log(`$ terraform ${args.join(' ')}`);
-    const res = spawnSync('terraform', args, { cwd: dir, env: { ...env, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', stdio: capture ? 'pipe' : 'inherit', maxBuffer: 256 * 1024 * 1024 });
+    const res = spawnSync('terraform', args, { cwd, env: { ...tfEnv, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', stdio: capture ? 'pipe' : 'inherit', maxBuffer: 256 * 1024 * 1024 });
     if (res.error) throw new PreflightError(`could not run terraform: ${res.error.message}`);
     return res;
   };
@@ -53,15 +71,15 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
   const init = tf(['init', '-input=false', '-no-color'], true);
   if (init.status !== 0) throw new PreflightError(explainInitFailure(`${init.stdout}\n${init.stderr}`), init.status ?? 1);
 
-  const planFile = join(dir, PLAN_FILE);
+  const planFile = join(cwd, PLAN_FILE);
   switch (opts.command) {
     case 'plan': {
       const plan = tf(['plan', '-input=false', `-out=${PLAN_FILE}`]);
       if (plan.status !== 0) return plan.status ?? 1;
       const text = tf(['show', '-no-color', PLAN_FILE], true);
-      writeFileSync(join(dir, 'plan.txt'), text.stdout ?? '');
+      writeFileSync(join(cwd, 'plan.txt'), text.stdout ?? '');
       const json = tf(['show', '-json', PLAN_FILE], true);
-      writeFileSync(join(dir, 'plan.json'), json.stdout ?? '');
+      writeFileSync(join(cwd, 'plan.json'), json.stdout ?? '');
       log(`plan saved: ${planFile} (text: plan.txt, JSON: plan.json)`);
       return 0;
     }
@@ -72,7 +90,8 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
         return apply.status ?? 1;
       }
       if (!opts.autoApprove) {
-        throw new PreflightError(`no saved plan for "${opts.env}": run \`nx run ${opts.env}:plan\` and review it, or deploy with --auto-approve to plan and apply in one step.`);
+        const target = `${opts.env}:plan${twin ? ':twin' : ''}`;
+        throw new PreflightError(`no saved plan for "${opts.env}": run \`nx run ${target}\` and review it, or deploy with --auto-approve to plan and apply in one step.`);
       }
       return tf(['apply', '-input=false', '-auto-approve']).status ?? 1;
     }
@@ -88,6 +107,7 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
         process.stderr.write(out.stderr ?? '');
         return out.status ?? 1;
       }
+      if (twin) return mapToTwin(opts.root, twin, out.stdout, resolve(opts.outFile ?? join(dir, 'outputs.twin.json')), cwd, log);
       const file = resolve(opts.outFile ?? join(dir, 'outputs.json'));
       writeFileSync(file, out.stdout, { mode: 0o600 });
       log(`outputs written: ${file}`);
@@ -104,4 +124,67 @@ function usesLocalBackend(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The twin configuration's working directory: the synthesized stack as it is, and an override that gives it a local
+ * state file of its own there (Terraform merges `*_override.tf.json` into the configuration; its backend replaces the
+ * stack's), so that nothing the twin run does reaches the stack's real backend or state.
+ */
+function twinWorkDir(stackDir: string, workDir: string | undefined): string {
+  const dir = resolve(workDir ?? join(stackDir, 'twin'));
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(stackDir, 'cdk.tf.json'), join(dir, 'cdk.tf.json'));
+  writeFileSync(join(dir, 'twin_override.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }, null, 2)}\n`);
+  return dir;
+}
+
+/** `terraform output -json` of the twin run, mapped to the twin's URLs by the twin's own CLI (it owns the mapping). */
+function mapToTwin(root: string, twin: TwinAccount, terraformOutputs: string, out: string, cwd: string, log: (line: string) => void): number {
+  const raw = join(cwd, 'outputs.terraform.json');
+  writeFileSync(raw, terraformOutputs, { mode: 0o600 });
+  const res = spawnSync(process.execPath, [join(root, 'libs/tooling/bin/run.mjs'), join(root, 'libs/twin/src/cli.ts'), 'map-outputs', '--terraform-outputs', raw, '--twin-outputs', twin.file, '--out', out], { cwd: root, encoding: 'utf8' });
+  if (res.status !== 0) throw new PreflightError(`mapping the outputs to the twin failed: ${(res.stderr || res.stdout || '').trim().split('\n')[0]}`, res.status ?? 1);
+  log(`outputs (mapped to the twin) written: ${out}`);
+  return 0;
+}
+
+/**
+ * `terraform init -backend=false` and `terraform validate` of a copy of the stack in a folder of its own (nothing
+ * touches the stack's backend, state or lock file), the AWS provider from the machine's mirror when there is one.
+ * Without Terraform, or without a mirror and a registry to install from, it says so in one line and passes, except
+ * in CI, where it fails.
+ */
+function validate(envName: string, stackDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): number {
+  const ci = Boolean(env['CI'] && env['CI'] !== 'false') || Boolean(env['GITHUB_ACTIONS']);
+  let version: string;
+  try {
+    version = checkTerraform(env);
+  } catch (err) {
+    if (ci || !(err instanceof PreflightError)) throw err;
+    log(`validate ${envName}: skipped, ${err.message}`);
+    return 0;
+  }
+  const mirror = findMirror(env);
+  if (!mirror && ci) throw new PreflightError(`validate ${envName}: no provider mirror (set SECURE_API_TF_MIRROR to the folder above registry.terraform.io, or provide /opt/tf-plugins): CI validates against a mirror, never the network.`);
+  const dir = join(stackDir, 'validate');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(stackDir, 'cdk.tf.json'), join(dir, 'cdk.tf.json'));
+  const tfEnv = { ...mirrorEnv(dir, mirror, env), TF_IN_AUTOMATION: '1' };
+  log(`validate ${envName}: terraform ${version}, hashicorp/aws from ${mirror ? `the mirror ${mirror.path} (${mirror.versions.join(', ')})` : 'the registry'}, in ${dir}`);
+  const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env: tfEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (init.status !== 0) {
+    const why = explainInitFailure(`${init.stdout}\n${init.stderr}`);
+    if (!mirror && !ci && /could not install the AWS provider/.test(why)) {
+      log(`validate ${envName}: skipped, ${why}`);
+      return 0;
+    }
+    throw new PreflightError(why, init.status ?? 1);
+  }
+  const res = spawnSync('terraform', ['validate', '-no-color'], { cwd: dir, env: tfEnv, encoding: 'utf8' });
+  process.stdout.write(res.stdout ?? '');
+  process.stderr.write(res.stderr ?? '');
+  const provider = /provider "registry\.terraform\.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(existsSync(join(dir, '.terraform.lock.hcl')) ? readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8') : '')?.[1];
+  if (res.status === 0) log(`validate ${envName}: valid with hashicorp/aws ${provider ?? '(version unknown)'}`);
+  return res.status ?? 1;
 }

@@ -70,6 +70,8 @@ export class CognitoControl {
       this.store.putResource({ kind: KIND.pool, id, parent: null, doc });
       if (UserPoolTags && Object.keys(UserPoolTags as Json).length > 0) this.store.tag(doc.Arn, UserPoolTags as Record<string, string>);
     });
+    // A pool has its signing keys (and publishes them) from the moment it exists, as on Cognito.
+    this.directory.byId(id)?.jwks();
     return this.describeUserPool(id);
   }
 

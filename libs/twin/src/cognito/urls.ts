@@ -1,13 +1,11 @@
 import type { UrlRewrite } from '../stack/outputs';
-import type { CognitoDirectory } from './pools';
 
 /**
  * Cognito's AWS URLs in the twin's form: `https://<prefix>.auth.<region>.amazoncognito.com` (and a custom domain's
  * `https://<domain>`) → `<base>/auth/<domain>`, `https://cognito-idp.<region>.amazonaws.com/<poolId>` →
  * `<base>/<poolId>`.
  */
-export function cognitoUrls(base: string, directory: CognitoDirectory): UrlRewrite {
-  const customDomains = directory.domains().filter((d) => d.custom).map((d) => d.domain);
+export function cognitoUrls(base: string, customDomains: readonly string[] = []): UrlRewrite {
   return (text) => {
     let s = text
       .replace(/https:\/\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.[a-z0-9-]+\.amazoncognito\.com/g, (_m, prefix: string) => `${base}/auth/${prefix}`)
