@@ -110,15 +110,20 @@ describe('diffStacks on fixture pairs', () => {
     expect(text).toContain('rename: changed construct id; recreated as aws_cognito_user_pool.SecureApi_Users_B91911E0 (dev/SecureApi/Users/Resource)');
   });
 
-  it('force-new: changing username_attributes replaces the user pool and is DANGER', () => {
+  it('force-new: changing username_attributes replaces the user pool, and with it the domain and the user that take its id (DANGER)', () => {
     const diff = diffStacks(base, fixture('force-new'));
     const pool = change(diff, POOL);
     expect(pool.action).toBe('replace');
     expect(pool.attributes).toEqual([{ path: 'username_attributes', before: ['email'], after: ['email', 'phone_number'], forceNew: true, ignored: false }]);
-    expect(diff.counts).toMatchObject({ replace: 1, update: 0 });
+    // The real provider plans the same (danger-crosscheck.integration.spec.ts): a new pool id replaces what names it.
+    const dependants = diff.changes.filter((c) => c.action === 'replace' && c.address !== POOL);
+    expect(dependants.map((c) => c.type).sort()).toEqual(['aws_cognito_user', 'aws_cognito_user_pool_domain']);
+    expect(dependants[0].attributes).toEqual([expect.objectContaining({ path: 'user_pool_id', forceNew: true, replacedWith: POOL })]);
+    expect(diff.counts).toMatchObject({ replace: 3, update: 0 });
     expect(diff.danger).toBe(true);
-    expect(diff.findings).toHaveLength(1);
+    expect(diff.findings).toHaveLength(3);
     expect(diff.findings[0].message).toMatch(/is replaced \(destroyed, then created\): `username_attributes` cannot change in place; every user/);
+    expect(diff.findings.map((f) => f.message).join('\n')).toMatch(/`user_pool_id` \(new with the replacement of aws_cognito_user_pool\.[A-Za-z0-9_]+\) cannot change in place/);
     const text = renderText(diff, ctx);
     expect(text).toContain(`-/+ ${POOL} (dev/SecureApi/UserPool/Resource) must be replaced`);
     expect(text).toContain('~ username_attributes: ["email"] → ["email","phone_number"]   # forces replacement');

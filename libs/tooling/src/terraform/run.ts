@@ -19,6 +19,8 @@ export interface TerraformTargetOptions {
   readonly env_?: NodeJS.ProcessEnv;
   /** Receives progress lines. */
   readonly log?: (line: string) => void;
+  /** Receives what terraform prints, instead of the terminal (tests keep it to show on failure). @default - inherited */
+  readonly output?: (text: string) => void;
   /**
    * Act on the local twin instead of AWS (the `twin` configuration): the same commands against the twin's endpoint
    * and credentials, with a local state of its own in `workDir`, never the stack's backend.
@@ -26,6 +28,8 @@ export interface TerraformTargetOptions {
   readonly twin?: boolean;
   /** The twin configuration's working directory. @default <stack>/twin */
   readonly workDir?: string;
+  /** The synthesized stack's folder (tests point it at a variant of a stack). @default <root>/cdktf.out/stacks/<env> */
+  readonly stackDir?: string;
 }
 
 export const PLAN_FILE = 'plan.tfplan';
@@ -37,7 +41,7 @@ export const PLAN_FILE = 'plan.tfplan';
 export function runTerraformTarget(opts: TerraformTargetOptions): number {
   const env = opts.env_ ?? process.env;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const dir = join(opts.root, 'cdktf.out', 'stacks', opts.env);
+  const dir = opts.stackDir ?? join(opts.root, 'cdktf.out', 'stacks', opts.env);
   if (!existsSync(join(dir, 'cdk.tf.json'))) {
     const known = existsSync(join(opts.root, 'apps', opts.env, 'src', 'main.ts'));
     throw new PreflightError(known
@@ -53,8 +57,7 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
   let cwd = dir;
   let tfEnv = env;
   if (twin) {
-    cwd = twinWorkDir(dir, opts.workDir);
-    tfEnv = mirrorEnv(cwd, findMirror(env), twinEnv(twin, env));
+    ({ cwd, env: tfEnv } = twinRun(twin, dir, opts.workDir, env));
     log(`terraform ${version}, the local twin at ${twin.endpoint} (account ${twin.accountId}, from ${twin.file}), stack ${cwd} (state of its own there)`);
   } else {
     const credentials = checkAwsCredentials(env);
@@ -63,8 +66,10 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
 
   const tf = (args: string[], capture = false): SpawnSyncReturns<string> => {
     log(`$ terraform ${args.join(' ')}`);
-    const res = spawnSync('terraform', args, { cwd, env: { ...tfEnv, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', stdio: capture ? 'pipe' : 'inherit', maxBuffer: 256 * 1024 * 1024 });
+    const piped = capture || opts.output !== undefined;
+    const res = spawnSync('terraform', args, { cwd, env: { ...tfEnv, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', stdio: piped ? 'pipe' : 'inherit', maxBuffer: 256 * 1024 * 1024 });
     if (res.error) throw new PreflightError(`could not run terraform: ${res.error.message}`);
+    if (!capture && opts.output) opts.output(`${res.stdout ?? ''}${res.stderr ?? ''}`);
     return res;
   };
 
@@ -127,16 +132,17 @@ function usesLocalBackend(file: string): boolean {
 }
 
 /**
- * The twin configuration's working directory: the synthesized stack as it is, and an override that gives it a local
- * state file of its own there (Terraform merges `*_override.tf.json` into the configuration; its backend replaces the
- * stack's), so that nothing the twin run does reaches the stack's real backend or state.
+ * Where and how the twin configuration runs terraform: a working directory with the synthesized stack as it is and an
+ * override that gives it a local state file of its own there (Terraform merges `*_override.tf.json` into the
+ * configuration; its backend replaces the stack's), so that nothing a twin run does reaches the stack's real backend
+ * or state; and an environment with the twin's endpoint and keys, the provider from the mirror when there is one.
  */
-function twinWorkDir(stackDir: string, workDir: string | undefined): string {
-  const dir = resolve(workDir ?? join(stackDir, 'twin'));
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(stackDir, 'cdk.tf.json'), join(dir, 'cdk.tf.json'));
-  writeFileSync(join(dir, 'twin_override.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }, null, 2)}\n`);
-  return dir;
+export function twinRun(twin: TwinAccount, stackDir: string, workDir: string | undefined, env: NodeJS.ProcessEnv): { cwd: string; env: NodeJS.ProcessEnv } {
+  const cwd = resolve(workDir ?? join(stackDir, 'twin'));
+  mkdirSync(cwd, { recursive: true });
+  copyFileSync(join(stackDir, 'cdk.tf.json'), join(cwd, 'cdk.tf.json'));
+  writeFileSync(join(cwd, 'twin_override.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }, null, 2)}\n`);
+  return { cwd, env: mirrorEnv(cwd, findMirror(env), twinEnv(twin, env)) };
 }
 
 /** `terraform output -json` of the twin run, mapped to the twin's URLs by the twin's own CLI (it owns the mapping). */

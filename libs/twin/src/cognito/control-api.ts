@@ -44,6 +44,7 @@ const CLIENT_MEMBERS = {
  */
 export const CONTROL_OPERATIONS: Readonly<Record<string, ControlOperation>> = {
   CreateUserPool: { input: { PoolName: { type: 'string', required: true }, ...POOL_MEMBERS }, run: (i, c, call) => ({ UserPool: c.createUserPool(call, i, call.reuse?.['id']) }) },
+  ListUserPools: { input: { MaxResults: { type: 'integer', required: true, min: 1, max: 60 }, NextToken: { type: 'string', min: 1, max: 131072 } }, run: (i, c) => c.listUserPools(Number(i['MaxResults']), i['NextToken'] as string | undefined) },
   DescribeUserPool: { input: POOL, run: (i, c) => ({ UserPool: c.describeUserPool(String(i['UserPoolId'])) }) },
   UpdateUserPool: { input: { ...POOL, PoolName: text, ...POOL_MEMBERS }, run: (i, c) => (c.updateUserPool(i), {}) },
   DeleteUserPool: { input: POOL, run: (i, c) => (c.deleteUserPool(String(i['UserPoolId'])), {}) },

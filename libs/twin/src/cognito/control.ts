@@ -136,6 +136,15 @@ export class CognitoControl {
     });
   }
 
+  /** ListUserPools: a page of pools (id, name, Lambda triggers, dates), in creation order. */
+  listUserPools(max: number, next: string | undefined): Json {
+    const all = this.store.resources<UserPoolDoc>(KIND.pool).map((r) => r.doc);
+    const start = next === undefined ? 0 : Number.parseInt(Buffer.from(next, 'base64url').toString('utf8'), 10);
+    if (!Number.isInteger(start) || start < 0 || start > all.length) throw invalid('Invalid pagination token.');
+    const page = all.slice(start, start + max).map((d) => ({ Id: d.Id, Name: d.Name, LambdaConfig: d.LambdaConfig ?? {}, LastModifiedDate: d.LastModifiedDate, CreationDate: d.CreationDate }));
+    return { UserPools: page, ...(start + max < all.length ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}) };
+  }
+
   setUserPoolMfaConfig(input: Json): Json {
     const doc = this.pool(String(input['UserPoolId']));
     const mfa = (input['MfaConfiguration'] as UserPoolDoc['MfaConfiguration'] | undefined) ?? doc.MfaConfiguration;

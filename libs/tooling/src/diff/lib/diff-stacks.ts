@@ -39,6 +39,8 @@ export function diffStacks(base: TerraformJson | undefined, head: TerraformJson)
     changes.push({ ...identity(h), action, attributes, movedFrom, stateful: h.type in STATEFUL_TYPES });
   }
 
+  propagateReplacements(changes, headRes, baseRes);
+
   const deleted = [...baseRes.values()].filter((r) => !headRes.has(r.address));
   const created = [...headRes.values()].filter((r) => !baseRes.has(r.address));
   const renames = pairRenames(deleted, created);
@@ -148,6 +150,45 @@ function attributeChanges(head: Resource, base: Resource): AttributeChange[] {
 }
 
 /**
+ * A replaced resource gets new computed attributes (id, ARN): every resource whose force-new attribute refers to one
+ * of them is replaced too, as Terraform plans it (the pool's replacement takes its domain and its users along). A
+ * reference to an argument the configuration sets (a name) stays known and replaces nothing. Repeats until no new
+ * replacement follows.
+ */
+function propagateReplacements(changes: ResourceChange[], head: Map<string, Resource>, base: Map<string, Resource>): void {
+  for (let grew = true; grew; ) {
+    grew = false;
+    const replaced = new Map(changes.filter((c) => c.action === 'replace').map((c) => [c.address, head.get(c.address) as Resource]));
+    for (const h of head.values()) {
+      if (!base.has(h.address) || replaced.has(h.address)) continue;
+      const caused: AttributeChange[] = [];
+      for (const rule of STATEFUL_TYPES[h.type]?.forceNew ?? []) {
+        const value = h.body[rule.path.split('.')[0]];
+        if (value === undefined) continue;
+        const cause = referencedComputed(value, replaced);
+        if (cause) caused.push({ path: rule.path, before: value, after: value, forceNew: true, ignored: false, replacedWith: cause });
+      }
+      if (caused.length === 0) continue;
+      const i = changes.findIndex((c) => c.address === h.address);
+      const attributes = [...(i >= 0 ? changes[i].attributes : []), ...caused];
+      const change: ResourceChange = { ...identity(h), action: 'replace', attributes, movedFrom: i >= 0 ? changes[i].movedFrom : undefined, stateful: h.type in STATEFUL_TYPES };
+      if (i >= 0) changes[i] = change;
+      else changes.push(change);
+      grew = true;
+    }
+  }
+}
+
+/** The replaced resource a value refers to through an attribute its configuration does not set, if any. */
+function referencedComputed(value: unknown, replaced: Map<string, Resource>): string | undefined {
+  for (const m of JSON.stringify(value).matchAll(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)/g)) {
+    const target = replaced.get(m[1]);
+    if (target && !(m[2] in target.body)) return m[1];
+  }
+  return undefined;
+}
+
+/**
  * Pairs each vanished address with at most one new address of the same type: identical bodies first, then
  * construct paths that are equal or differ in exactly one construct id (fewest changed attributes wins).
  */
@@ -202,7 +243,7 @@ function findingsFor(c: ResourceChange): Finding[] {
     return [{ severity: 'danger', address: c.address, message: `${where} is destroyed${loss ? `: ${loss}` : ''}.` }];
   }
   if (c.action === 'replace') {
-    const paths = c.attributes.filter((a) => a.forceNew && !a.ignored).map((a) => `\`${a.path}\``);
+    const paths = c.attributes.filter((a) => a.forceNew && !a.ignored).map((a) => (a.replacedWith ? `\`${a.path}\` (new with the replacement of ${a.replacedWith})` : `\`${a.path}\``));
     return [
       {
         severity: 'danger',

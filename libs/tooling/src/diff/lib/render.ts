@@ -59,6 +59,7 @@ function headline(c: ResourceChange): string {
 }
 
 function attributeLine(a: AttributeChange): string {
+  if (a.replacedWith) return `~ ${a.path}: ${formatValue(a.before, a.path)} (known after apply: ${a.replacedWith} is replaced)   # forces replacement`;
   const notes = [a.forceNew && !a.ignored ? 'forces replacement' : '', a.ignored ? 'ignored: lifecycle.ignore_changes' : ''].filter(Boolean);
   return `~ ${a.path}: ${formatValue(a.before, a.path)} → ${formatValue(a.after, a.path)}${notes.length ? `   # ${notes.join(', ')}` : ''}`;
 }

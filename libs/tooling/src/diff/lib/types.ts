@@ -19,6 +19,11 @@ export interface AttributeChange {
   readonly forceNew: boolean;
   /** Matched by the resource's `lifecycle.ignore_changes`: Terraform will not act on it. */
   readonly ignored: boolean;
+  /**
+   * The configuration did not change here, but the attribute refers to a computed attribute (an id, an ARN) of a
+   * resource that is replaced: its value is new after the apply, as Terraform plans it ("known after apply").
+   */
+  readonly replacedWith?: string;
 }
 
 /** A Terraform address that disappeared in the head and another of the same type that appeared. */

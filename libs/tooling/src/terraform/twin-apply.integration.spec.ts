@@ -1,0 +1,121 @@
+import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderPlanMarkdown, summarizePlan } from '../plan-summary';
+import { describeWithTerraform, EmptyTwin, plannedActions, stackJson, TwinStack } from '../test/twin-terraform';
+
+// Real Terraform 1.11 and the real AWS provider 5.100 (from the machine's mirror) apply the dev stack to an empty
+// twin: the calls, the read-backs and the diffs are the provider's own.
+jest.setTimeout(300_000);
+
+type Json = Record<string, any>;
+
+const resourcesOf = (json: Json) => Object.values(json['resource'] as Json).reduce((n: number, byName) => n + Object.keys(byName as Json).length, 0);
+const only = (json: Json, type: string): Json => Object.values(json['resource'][type] as Json)[0] as Json;
+
+describeWithTerraform('the dev stack applied to an empty twin by real Terraform', () => {
+  let twin: EmptyTwin;
+  let dev: TwinStack;
+  let base: Json;
+  const clients = () => {
+    const { endpoint, region, accessKeyId, secretAccessKey } = twin.account;
+    const config = { endpoint, region: 'eu-west-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 };
+    void region;
+    return { cognito: new CognitoIdentityProviderClient(config), apigw: new APIGatewayClient(config), logs: new CloudWatchLogsClient(config) };
+  };
+
+  beforeAll(async () => {
+    twin = await EmptyTwin.start();
+    base = stackJson('dev');
+    dev = new TwinStack(twin, 'dev').use(base);
+  }, 120_000);
+  afterAll(() => twin?.stop());
+
+  it('applies every resource of the stack, and a second plan -detailed-exitcode finds no changes (exit 0)', () => {
+    expect(dev.target('deploy')).toBe(0);
+    const state = dev.terraform('state', 'list');
+    expect(state.stdout.trim().split('\n')).toHaveLength(resourcesOf(base));
+    const again = dev.detailedPlan();
+    expect(again.stdout).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+    expect(again.status).toBe(0);
+  });
+
+  it('serves what Terraform made: output:twin maps the provider-computed URLs to the twin, and the authorizer is enforced', async () => {
+    const file = join(twin.dir, 'outputs.twin.json');
+    expect(dev.target('output', file)).toBe(0);
+    const out = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    const b = twin.account.endpoint;
+    expect(out['api_invoke_url'].value).toMatch(new RegExp(`^${b}/[a-z0-9]{10}/v1$`));
+    expect(out['hosted_ui_base_url'].value).toBe(`${b}/auth/secure-api-dev-login`);
+    expect(out['issuer_url'].value).toBe(`${b}/${out['user_pool_id'].value}`);
+    expect(out['twin_access_key_id'].value).toBe(twin.account.accessKeyId);
+    expect(out['twin_secret_access_key']).toMatchObject({ sensitive: true });
+    const health = await fetch(`${out['api_invoke_url'].value}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const hello = await fetch(`${out['api_invoke_url'].value}/hello`);
+    expect(hello.status).toBe(401);
+    const jwks = (await (await fetch(out['jwks_url'].value)).json()) as { keys: unknown[] };
+    expect(jwks.keys).toHaveLength(2);
+    const login = await fetch(out['hosted_ui_login_url'].value);
+    expect(login.status).toBe(200);
+  });
+
+  it('an in-place change (stage throttling, token validity) plans as updates in place, applies, and plans clean again', async () => {
+    const head = structuredClone(base);
+    only(head, 'aws_api_gateway_method_settings')['settings'].throttling_rate_limit = 25;
+    only(head, 'aws_cognito_user_pool_client')['access_token_validity'] = 30;
+    dev.use(head);
+    const { json } = dev.planJson();
+    expect([...plannedActions(json).values()]).toEqual(['update', 'update']);
+    expect([...plannedActions(json).keys()].sort()).toEqual([expect.stringMatching(/^aws_api_gateway_method_settings\./), expect.stringMatching(/^aws_cognito_user_pool_client\./)]);
+    expect(dev.target('deploy')).toBe(0);
+    expect(dev.detailedPlan().status).toBe(0);
+    const { cognito, apigw } = clients();
+    const state = JSON.parse(dev.terraform('show', '-json').stdout) as Json;
+    const values = (type: string) => (state['values']['root_module']['resources'] as Json[]).find((r) => r['type'] === type)?.['values'] as Json;
+    const stage = await apigw.send(new GetStageCommand({ restApiId: values('aws_api_gateway_rest_api')['id'], stageName: 'v1' }));
+    expect(stage.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 25, throttlingBurstLimit: 100, metricsEnabled: true, loggingLevel: 'INFO' });
+    const client = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: values('aws_cognito_user_pool')['id'], ClientId: values('aws_cognito_user_pool_client')['id'] }));
+    expect(client.UserPoolClient?.AccessTokenValidity).toBe(30);
+    dev.use(base);
+    expect(dev.target('deploy')).toBe(0);
+  });
+
+  it.each([
+    ['the user pool name', (h: Json) => void (only(h, 'aws_cognito_user_pool')['name'] = 'secure-api-dev-renamed'), 'aws_cognito_user_pool'],
+    ['the domain prefix', (h: Json) => void (only(h, 'aws_cognito_user_pool_domain')['domain'] = 'secure-api-dev-other'), 'aws_cognito_user_pool_domain'],
+    ['the username attributes', (h: Json) => void (only(h, 'aws_cognito_user_pool')['username_attributes'] = ['email', 'phone_number']), 'aws_cognito_user_pool'],
+  ])('a force-new change (%s) plans as a replacement, and the plan summary renders it from the real plan JSON', (_what, change, type) => {
+    const head = structuredClone(base);
+    change(head);
+    dev.use(head);
+    const { json, text } = dev.planJson();
+    const actions = plannedActions(json);
+    const replaced = [...actions].filter(([, a]) => a === 'delete,create' || a === 'create,delete').map(([address]) => address);
+    expect(replaced).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${type}\\.`))]));
+    const summary = summarizePlan(json);
+    expect(summary.changes.find((c) => c.type === type)).toMatchObject({ action: 'replace', stateful: true });
+    const markdown = renderPlanMarkdown(summary, { env: 'dev', planText: text });
+    expect(markdown).toMatch(new RegExp(`${type}\\.[A-Za-z0-9_]+`));
+    expect(markdown).toMatch(/replace/i);
+    dev.use(base);
+  });
+
+  it('the plan summary of the clean stack says there is nothing to do', () => {
+    const { json, text } = dev.planJson();
+    const summary = summarizePlan(json);
+    expect(summary.changes).toEqual([]);
+    expect(renderPlanMarkdown(summary, { env: 'dev', planText: text })).toMatch(/no changes/i);
+  });
+
+  it('destroy leaves the twin account empty', async () => {
+    expect(dev.target('destroy')).toBe(0);
+    const { cognito, apigw, logs } = clients();
+    expect((await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools).toEqual([]);
+    expect((await apigw.send(new GetRestApisCommand({}))).items ?? []).toEqual([]);
+    expect((await logs.send(new DescribeLogGroupsCommand({}))).logGroups).toEqual([]);
+  });
+});

@@ -1,0 +1,151 @@
+// Real Terraform with the real AWS provider against an empty twin, for the tests that prove what a stack does on
+// apply: an empty twin in a child process (its CLI, as a user starts it), the terraform targets' own code for the twin
+// configuration, and `terraform plan -detailed-exitcode` / `show -json` where a test needs the plan itself.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findMirror, twinAccount, type TwinAccount } from '../terraform/offline';
+import { which } from '../terraform/preflight';
+import { runTerraformTarget, twinRun, type TerraformCommand } from '../terraform/run';
+
+type Json = Record<string, unknown>;
+
+export const WORKSPACE = resolve(__dirname, '../../../..');
+
+/** Why real Terraform cannot run here, or undefined when it can (Terraform on PATH and the provider in a mirror). */
+export function terraformUnavailable(): string | undefined {
+  if (!which('terraform')) return 'terraform is not on PATH';
+  try {
+    if (!findMirror()) return 'no provider mirror (SECURE_API_TF_MIRROR or /opt/tf-plugins)';
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
+}
+
+/**
+ * `describe` that runs where real Terraform can, and is reported as skipped, by name, where it cannot. In CI
+ * (`CI=true`) a missing Terraform or mirror fails instead.
+ */
+export function describeWithTerraform(name: string, body: () => void): void {
+  const why = terraformUnavailable();
+  if (why && process.env['CI'] === 'true') {
+    describe(name, () => it('needs Terraform and the AWS provider mirror', () => { throw new Error(`${why}: CI runs these tests with real Terraform.`); }));
+    return;
+  }
+  (why ? describe.skip : describe)(why ? `${name} (skipped: ${why})` : name, body);
+}
+
+/** A synthesized stack, read fresh (tests change copies of it). */
+export function stackJson(env: string): Json {
+  return JSON.parse(readFileSync(join(WORKSPACE, 'cdktf.out/stacks', env, 'cdk.tf.json'), 'utf8')) as Json;
+}
+
+/** An empty twin in a child process, with a data directory of its own. */
+export class EmptyTwin {
+  private constructor(private readonly child: ChildProcess, readonly dir: string, readonly outputsFile: string, readonly account: TwinAccount, private readonly log: string[]) {}
+
+  static async start(): Promise<EmptyTwin> {
+    const dir = mkdtempSync(join(tmpdir(), 'twin-tf-'));
+    const outputsFile = join(dir, 'twin-outputs.json');
+    const log: string[] = [];
+    const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/run.mjs'), join(WORKSPACE, 'libs/twin/src/cli.ts'), '--empty', '--port', '0', '--data-dir', join(dir, 'data'), '--outputs-file', outputsFile], {
+      cwd: WORKSPACE,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+    const started = Date.now();
+    while (!existsSync(outputsFile)) {
+      if (child.exitCode !== null) throw new Error(`the twin exited: ${log.join('')}`);
+      if (Date.now() - started > 60_000) throw new Error(`the twin was not ready after 60 s: ${log.join('')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return new EmptyTwin(child, dir, outputsFile, twinAccount(WORKSPACE, { ...process.env, SECURE_API_TWIN_OUTPUTS: outputsFile }), log);
+  }
+
+  /** What the twin printed (shown when a test fails). */
+  output(): string {
+    return this.log.join('');
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      await new Promise<void>((done) => {
+        this.child.once('exit', () => done());
+        this.child.kill('SIGTERM');
+      });
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** One stack (a variant of dev or prod) applied to a twin through the terraform targets' twin configuration. */
+export class TwinStack {
+  readonly stackDir: string;
+  readonly workDir: string;
+  /** What the targets logged and terraform printed, to show when a test fails. */
+  readonly lines: string[] = [];
+
+  constructor(readonly twin: EmptyTwin, readonly env: string, name = env) {
+    this.stackDir = join(twin.dir, 'stacks', name);
+    this.workDir = join(twin.dir, 'work', name);
+    mkdirSync(this.stackDir, { recursive: true });
+  }
+
+  /** Writes the configuration the next command runs. */
+  use(json: Json): this {
+    writeFileSync(join(this.stackDir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+    return this;
+  }
+
+  /** A terraform target (`deploy`, `destroy`, `output`, `plan`) of the twin configuration, as `nx run <env>:<target>:twin` runs it. */
+  target(command: Exclude<TerraformCommand, 'validate'>, outFile?: string): number {
+    const env = { ...process.env, SECURE_API_TWIN_OUTPUTS: this.twin.outputsFile };
+    const from = this.lines.length;
+    const status = runTerraformTarget({ command, env: this.env, root: WORKSPACE, stackDir: this.stackDir, workDir: this.workDir, twin: true, autoApprove: true, outFile, env_: env, log: (l) => this.lines.push(l), output: (t) => this.lines.push(t) });
+    if (status !== 0) process.stderr.write(`${command} of ${this.env} exited ${status}:\n${this.lines.slice(from).join('\n')}\n--- twin ---\n${this.twin.output()}\n`);
+    return status;
+  }
+
+  /** `terraform <args>` in the working directory, with the twin configuration's environment; output captured. */
+  terraform(...args: string[]): { status: number; stdout: string; stderr: string } {
+    const { cwd, env } = twinRun(this.twin.account, this.stackDir, this.workDir, process.env);
+    const res = spawnSync('terraform', args, { cwd, env: { ...env, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    return { status: res.status ?? 1, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+  }
+
+  /** A saved plan of the current configuration, as `terraform show -json` renders it. */
+  planJson(): { json: Json; text: string } {
+    const plan = this.terraform('plan', '-input=false', '-no-color', '-out=test.tfplan');
+    if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.stdout}\n${plan.stderr}`);
+    const show = this.terraform('show', '-json', 'test.tfplan');
+    return { json: JSON.parse(show.stdout) as Json, text: plan.stdout };
+  }
+
+  /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
+  detailedPlan(): { status: number; stdout: string; stderr: string } {
+    return this.terraform('plan', '-input=false', '-no-color', '-detailed-exitcode');
+  }
+}
+
+/** The addresses a plan deletes or replaces, with their actions (`terraform show -json` resource_changes). */
+export function destructiveChanges(plan: Json): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rc of (plan['resource_changes'] as Json[] | undefined) ?? []) {
+    const actions = ((rc['change'] as Json)['actions'] as string[]).join(',');
+    if (actions.includes('delete')) out.set(String(rc['address']), actions.includes('create') ? 'replace' : 'delete');
+  }
+  return out;
+}
+
+/** The actions a plan takes per address, for the resources it changes at all. */
+export function plannedActions(plan: Json): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rc of (plan['resource_changes'] as Json[] | undefined) ?? []) {
+    const actions = ((rc['change'] as Json)['actions'] as string[]).join(',');
+    if (actions !== 'no-op' && actions !== 'read') out.set(String(rc['address']), actions);
+  }
+  return out;
+}
