@@ -99,6 +99,8 @@ async function runWithTerraform(stack: string): Promise<number> {
     show(output);
     if (output.status !== 0) throw new Error(`terraform output of the twin failed (exit ${output.status})`);
     const target = readTarget(outputsFile);
+    // The pool's keys are made in the background after CreateUserPool; asking for its JWKS makes sure they exist.
+    await fetch(`${target.issuerUrl}/.well-known/jwks.json`);
     const expired = await mintExpiredIdToken({ dataDir, userPoolId: target.userPoolId, clientId: target.clientId, issuer: target.issuerUrl, email: target.users[0] ?? 'someone@example.com' });
     code = await runSuite(root, { E2E_OUTPUTS: outputsFile, E2E_EXPIRED_ID_TOKEN: expired });
   } catch (err) {

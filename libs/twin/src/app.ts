@@ -5,7 +5,7 @@ import { ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-
 import { ApiGatewayControl } from './apigw/control/service';
 import { apiGatewayRestService } from './apigw/control/routes';
 import { twinAccount } from './aws/account';
-import { AwsFront, type AwsAccount } from './aws/front';
+import { AwsFront, type AwsAccount, type AwsCallRecord } from './aws/front';
 import { LocalAwsClient } from './aws/local-client';
 import { cognitoJsonService } from './cognito/api';
 import { CognitoControl } from './cognito/control';
@@ -89,6 +89,12 @@ export interface TwinConfig {
    * @default {}
    */
   readonly apiGateway?: ApiGatewayOptions;
+  /**
+   * Receives every answered call of the AWS APIs (service, operation, status, milliseconds): the control-plane
+   * benchmark's figures.
+   * @default - none
+   */
+  readonly onAwsCall?: (record: AwsCallRecord) => void;
 }
 
 /** A built twin: the Fastify app (not listening), its context and handles for the CLI and tests. */
@@ -134,7 +140,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     const logs = new LogsService(store, clock);
     const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs)];
     const rest = [apiGatewayRestService(new ApiGatewayControl(store, clock))];
-    const front = new AwsFront({ account, clock, json, rest, query: [stsService(account), iamService(account)] });
+    const front = new AwsFront({ account, clock, json, rest, query: [stsService(account), iamService(account)], onCall: config.onAwsCall });
     const warnings: string[] = [];
     let stackUsers: readonly StackUserReport[] = [];
     if (stack) {

@@ -102,7 +102,7 @@ describe('twin CLI', () => {
   }, 90_000);
 
   it('refuses bad arguments with the usage and exit code 2', async () => {
-    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--stack'], ['--colour', 'blue'], ['--stack', '../etc']]) {
+    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--stack'], ['--colour', 'blue'], ['--stack', '../etc'], ['--empty', '--stack', 'dev'], ['--empty', 'yes']]) {
       const r = run(args);
       expect(await r.exit).toBe(2);
       expect(r.err()).toMatch(/^twin: .+\n\nusage: twin --stack <name>/);
@@ -154,5 +154,59 @@ describe('twin CLI', () => {
     const r = run(['--stack-file', stackFile, '--data-dir', join(dir, 'data')]);
     expect(await r.exit).toBe(1);
     expect(r.err()).toBe("twin: aws_cognito_user_pool.Pool (fixture/SecureApi/UserPool/Resource): AWS would refuse this resource at apply time with InvalidParameterException: Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.\n");
+  }, 60_000);
+
+  it('--empty: an AWS account on loopback with no stack; its outputs file and the one in its data directory name the endpoint and credentials', async () => {
+    const outputs = join(dir, 'twin.json');
+    const dataDir = join(dir, 'account');
+    const r = run(['--empty', '--data-dir', dataDir, '--outputs-file', outputs]);
+    const printed = await ready(r);
+    const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
+    expect(printed).toMatch(/^Local twin: an empty AWS account listening on http:\/\/127\.0\.0\.1:\d+ \(loopback only\)$/m);
+    const file = JSON.parse(readFileSync(outputs, 'utf8')) as Record<string, { value: string; sensitive: boolean }>;
+    expect(Object.keys(file).sort()).toEqual(['cognito_idp_endpoint', 'twin_access_key_id', 'twin_account_id', 'twin_endpoint_url', 'twin_region', 'twin_secret_access_key']);
+    expect(file['twin_endpoint_url'].value).toBe(base);
+    expect(file['twin_access_key_id'].value).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(file['twin_secret_access_key']).toMatchObject({ sensitive: true, value: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) });
+    expect(printed).not.toContain(file['twin_secret_access_key'].value);
+    expect(JSON.parse(readFileSync(join(dataDir, 'twin-outputs.json'), 'utf8'))).toEqual(file);
+    expect(statSync(join(dataDir, 'twin-outputs.json')).mode & 0o777).toBe(0o600);
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
+    expect(() => statSync(join(dataDir, 'twin-outputs.json'))).toThrow();
+  }, 60_000);
+
+  it('map-outputs maps terraform output -json to the twin, and refuses files that are not what it needs', async () => {
+    const twinFile = join(dir, 'twin.json');
+    const tf = join(dir, 'tf.json');
+    const out = join(dir, 'mapped.json');
+    const own = { twin_endpoint_url: 'http://127.0.0.1:4566', twin_region: 'us-east-1', twin_account_id: '000000000000', twin_access_key_id: 'AKIAEXAMPLE', twin_secret_access_key: 's', cognito_idp_endpoint: 'http://127.0.0.1:4566' };
+    writeFileSync(twinFile, JSON.stringify(Object.fromEntries(Object.entries(own).map(([k, v]) => [k, { sensitive: k.includes('secret'), type: 'string', value: v }]))));
+    writeFileSync(tf, JSON.stringify({
+      api_invoke_url: { sensitive: false, type: 'string', value: 'https://abcdefghij.execute-api.eu-west-1.amazonaws.com/v1' },
+      hosted_ui_base_url: { sensitive: false, type: 'string', value: 'https://my-login.auth.eu-west-1.amazoncognito.com' },
+      issuer_url: { sensitive: false, type: 'string', value: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI' },
+      api_routes: { sensitive: false, type: ['object', {}], value: { public: '/health' } },
+    }));
+    const ok = run(['map-outputs', '--terraform-outputs', tf, '--twin-outputs', twinFile, '--out', out]);
+    expect(await ok.exit).toBe(0);
+    const mapped = JSON.parse(readFileSync(out, 'utf8')) as Record<string, { value: unknown }>;
+    expect(mapped['api_invoke_url'].value).toBe('http://127.0.0.1:4566/abcdefghij/v1');
+    expect(mapped['hosted_ui_base_url'].value).toBe('http://127.0.0.1:4566/auth/my-login');
+    expect(mapped['issuer_url'].value).toBe('http://127.0.0.1:4566/eu-west-1_AbCdEfGhI');
+    expect(mapped['api_routes'].value).toEqual({ public: '/health' });
+    expect(mapped['twin_access_key_id'].value).toBe('AKIAEXAMPLE');
+    writeFileSync(join(dir, 'not-json.json'), '{');
+    for (const [args, message] of [
+      [['--terraform-outputs', join(dir, 'none.json'), '--twin-outputs', twinFile, '--out', out], /--terraform-outputs .*none\.json cannot be read \(ENOENT\)/],
+      [['--terraform-outputs', join(dir, 'not-json.json'), '--twin-outputs', twinFile, '--out', out], /is not JSON/],
+      [['--terraform-outputs', tf, '--twin-outputs', tf, '--out', out], /names no twin \(no twin_endpoint_url on loopback\)/],
+      [['--terraform-outputs', twinFile], /--twin-outputs is required/],
+    ] as const) {
+      const r = run(['map-outputs', ...args]);
+      expect(await r.exit).toBe(2);
+      expect(r.err()).toMatch(message);
+      expect(r.err()).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    }
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseFlags, processIo, runCli, UsageError, workspaceRoot, type CliIo } from '@secure-api/cli';
 import { buildApp, TwinApp } from './app';
@@ -8,8 +8,8 @@ import type { DeliveredMessage } from './cognito/service';
 import { DataDirError } from './store/data-dir';
 import { StackError } from './stack/stack-model';
 
-const USAGE = `usage: twin --stack <name> [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE]
-       twin --empty [--port N] [--data-dir DIR] [--outputs-file FILE]
+const USAGE = `usage: twin --stack <name> [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE] [--timings-file FILE]
+       twin --empty [--port N] [--data-dir DIR] [--outputs-file FILE] [--timings-file FILE]
        twin map-outputs --terraform-outputs FILE --twin-outputs FILE --out FILE
 
 Runs the synthesized stack cdktf.out/stacks/<name>/cdk.tf.json offline on 127.0.0.1: its Cognito user pools
@@ -26,6 +26,7 @@ the credentials its outputs file names, and what they create is served at once.
                         stack's (resolved to twin URLs) and the twin's own (twin_endpoint_url,
                         twin_region, twin_account_id, twin_access_key_id, twin_secret_access_key)
   --stack-file FILE     run this cdk.tf.json instead of the synthesized one
+  --timings-file FILE   append one JSON line per AWS API call answered (service, operation, status, ms)
 
 A running twin also keeps its outputs in <data-dir>/twin-outputs.json, where \`nx run <env>:deploy:twin\` finds it.
 map-outputs maps \`terraform output -json\` of a stack applied to a twin to the twin's URLs (see its --help).
@@ -38,9 +39,10 @@ interface Options {
   dataDir?: string;
   outputsFile?: string;
   stackFile?: string;
+  timingsFile?: string;
 }
 
-const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' } } as const;
+const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' }, 'timings-file': { type: 'string' } } as const;
 
 function parse(args: string[]): Options | 'help' {
   const { values, help } = parseFlags(args, FLAGS);
@@ -50,7 +52,7 @@ function parse(args: string[]): Options | 'help' {
   if (stack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - and _)`);
   const port = Number(values.port ?? '0');
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
-  return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'] };
+  return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'], timingsFile: values['timings-file'] };
 }
 
 /**
@@ -85,7 +87,8 @@ async function serve(opts: Options): Promise<number> {
 
   let twin: TwinApp;
   try {
-    twin = await buildApp({ stack: stackFile, dataDir, onMessage: printMessage });
+    const timings = opts.timingsFile ? createWriteStream(resolve(opts.timingsFile), { flags: 'a' }) : undefined;
+    twin = await buildApp({ stack: stackFile, dataDir, onMessage: printMessage, onAwsCall: timings ? (r) => timings.write(`${JSON.stringify(r)}\n`) : undefined });
   } catch (err) {
     if (err instanceof StackError || err instanceof DataDirError) {
       process.stderr.write(`twin: ${err.message}\n`);

@@ -48,7 +48,7 @@ export function runTerraformTarget(opts: TerraformTargetOptions): number {
       ? `stack "${opts.env}" is not synthesized (${dir}/cdk.tf.json missing): run \`nx run ${opts.env}:synth\` first.`
       : `unknown environment "${opts.env}": there is no apps/${opts.env}/src/main.ts. Use an environment app's name, such as dev.`);
   }
-  if (opts.command === 'validate') return validate(opts.env, dir, env, log);
+  if (opts.command === 'validate') return validate(opts.env, dir, env, log, opts.output);
   const twin: TwinAccount | undefined = opts.twin ? twinAccount(opts.root, env) : undefined;
   if (!twin && opts.command !== 'output' && (env['CI'] || env['GITHUB_ACTIONS']) && usesLocalBackend(join(dir, 'cdk.tf.json'))) {
     throw new PreflightError(`stack "${opts.env}" keeps its state in a local file, which a CI runner throws away: set \`backend\` in apps/${opts.env}/src/config.ts (the bucket of apps/bootstrap) before planning or deploying from CI.`);
@@ -161,7 +161,7 @@ function mapToTwin(root: string, twin: TwinAccount, terraformOutputs: string, ou
  * Without Terraform, or without a mirror and a registry to install from, it says so in one line and passes, except
  * in CI, where it fails.
  */
-function validate(envName: string, stackDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): number {
+function validate(envName: string, stackDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void, output?: (text: string) => void): number {
   const ci = Boolean(env['CI'] && env['CI'] !== 'false') || Boolean(env['GITHUB_ACTIONS']);
   let version: string;
   try {
@@ -188,8 +188,11 @@ function validate(envName: string, stackDir: string, env: NodeJS.ProcessEnv, log
     throw new PreflightError(why, init.status ?? 1);
   }
   const res = spawnSync('terraform', ['validate', '-no-color'], { cwd: dir, env: tfEnv, encoding: 'utf8' });
-  process.stdout.write(res.stdout ?? '');
-  process.stderr.write(res.stderr ?? '');
+  if (output) output(`${res.stdout ?? ''}${res.stderr ?? ''}`);
+  else {
+    process.stdout.write(res.stdout ?? '');
+    process.stderr.write(res.stderr ?? '');
+  }
   const provider = /provider "registry\.terraform\.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(existsSync(join(dir, '.terraform.lock.hcl')) ? readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8') : '')?.[1];
   if (res.status === 0) log(`validate ${envName}: valid with hashicorp/aws ${provider ?? '(version unknown)'}`);
   return res.status ?? 1;

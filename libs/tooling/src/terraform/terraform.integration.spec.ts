@@ -38,7 +38,7 @@ describe('terraform targets (stub terraform on PATH)', () => {
   let env: NodeJS.ProcessEnv;
   const calls = () => readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).args as string[]);
   const lines: string[] = [];
-  const run = (command: 'plan' | 'deploy' | 'destroy' | 'output', extra: Partial<Parameters<typeof runTerraformTarget>[0]> = {}) =>
+  const run = (command: 'plan' | 'deploy' | 'destroy' | 'output' | 'validate', extra: Partial<Parameters<typeof runTerraformTarget>[0]> = {}) =>
     runTerraformTarget({ command, env: 'dev', root, env_: env, log: (l) => lines.push(l), ...extra });
 
   beforeEach(() => {
@@ -115,6 +115,39 @@ describe('terraform targets (stub terraform on PATH)', () => {
     const e = { ...env, STUB_FAIL: 'init', STUB_INIT_OUTPUT: 'Error: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider hashicorp/aws' };
     expect(() => run('plan', { env_: e })).toThrow(/could not install the AWS provider .*provider mirror/);
     expect(calls().some((c) => c[0] === 'plan')).toBe(false);
+  });
+
+  it('validate: without Terraform it says so in one line and passes, except in CI, where it fails', () => {
+    expect(run('validate', { env_: { ...env, PATH: '/nonexistent', CI: '' } })).toBe(0);
+    expect(lines).toEqual(['validate dev: skipped, terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or put it on PATH.']);
+    expect(() => run('validate', { env_: { ...env, PATH: '/nonexistent', CI: 'true' } })).toThrow(/terraform is not on PATH/);
+  });
+
+  it('validate: a mirror named by SECURE_API_TF_MIRROR must hold the AWS provider, and is what init installs from', () => {
+    expect(() => run('validate', { env_: { ...env, SECURE_API_TF_MIRROR: join(root, 'nothing-here') } })).toThrow(/SECURE_API_TF_MIRROR=.*holds no hashicorp\/aws provider/);
+    const mirror = join(root, 'mirror');
+    mkdirSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64'), { recursive: true });
+    writeFileSync(logFile, '');
+    expect(run('validate', { env_: { ...env, SECURE_API_TF_MIRROR: mirror } })).toBe(0);
+    const validateDir = join(root, 'cdktf.out/stacks/dev/validate');
+    expect(calls()).toEqual([['version', '-json'], ['init', '-backend=false', '-input=false', '-no-color'], ['validate', '-no-color']]);
+    expect(readFileSync(join(validateDir, 'terraform.rc'), 'utf8')).toContain(`path    = ${JSON.stringify(mirror)}`);
+    expect(readFileSync(join(validateDir, 'cdk.tf.json'), 'utf8')).toBe('{}');
+    expect(lines).toContainEqual(expect.stringMatching(/hashicorp\/aws from the mirror .*mirror \(5\.100\.0\)/));
+  });
+
+  it('the twin configuration names the fix when no twin runs, the outputs file is foreign, or its endpoint is not loopback', () => {
+    expect(() => run('plan', { twin: true })).toThrow(/no twin is running for .*\.twin\/account .*start one with `npm run twin -- --empty`/);
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: join(root, 'none.json') } })).toThrow(/SECURE_API_TWIN_OUTPUTS=.*none\.json does not exist/);
+    const file = join(root, 'outputs.json');
+    writeFileSync(file, JSON.stringify({ region: { value: 'eu-west-1' } }));
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/has no twin_endpoint_url: it is not the outputs file of a twin/);
+    const twinOutputs = (endpoint: string) => Object.fromEntries(Object.entries({ twin_endpoint_url: endpoint, twin_region: 'us-east-1', twin_account_id: '000000000000', twin_access_key_id: 'AKIAEXAMPLE', twin_secret_access_key: 's' }).map(([k, v]) => [k, { value: v }]));
+    writeFileSync(file, JSON.stringify(twinOutputs('https://apigateway.eu-west-1.amazonaws.com')));
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/is not a loopback twin; the twin configuration never sends calls elsewhere/);
+    writeFileSync(file, JSON.stringify(twinOutputs('http://127.0.0.1:9')));
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/does not answer at http:\/\/127\.0\.0\.1:9 \(stopped\?\)/);
+    expect(calls()).toEqual([]);
   });
 
   it('the CLI wiring prints one error line and a non-zero code', () => {

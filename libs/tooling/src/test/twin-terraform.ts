@@ -1,15 +1,18 @@
 // Real Terraform with the real AWS provider against an empty twin, for the tests that prove what a stack does on
 // apply: an empty twin in a child process (its CLI, as a user starts it), the terraform targets' own code for the twin
 // configuration, and `terraform plan -detailed-exitcode` / `show -json` where a test needs the plan itself.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findMirror, twinAccount, type TwinAccount } from '../terraform/offline';
+import { EmptyTwin } from '../terraform/empty-twin';
+import { findMirror } from '../terraform/offline';
 import { which } from '../terraform/preflight';
 import { runTerraformTarget, twinRun, type TerraformCommand } from '../terraform/run';
 
 type Json = Record<string, unknown>;
+
+export { EmptyTwin };
 
 export const WORKSPACE = resolve(__dirname, '../../../..');
 
@@ -37,48 +40,25 @@ export function describeWithTerraform(name: string, body: () => void): void {
   (why ? describe.skip : describe)(why ? `${name} (skipped: ${why})` : name, body);
 }
 
-/** A synthesized stack, read fresh (tests change copies of it). */
+const synthesized = new Map<string, string>();
+
+/**
+ * A stack as cdktf synthesizes it now, into a folder of this process (never cdktf.out, which a parallel synth target
+ * may be rewriting); a fresh copy each call, for tests that change it.
+ */
 export function stackJson(env: string): Json {
-  return JSON.parse(readFileSync(join(WORKSPACE, 'cdktf.out/stacks', env, 'cdk.tf.json'), 'utf8')) as Json;
-}
-
-/** An empty twin in a child process, with a data directory of its own. */
-export class EmptyTwin {
-  private constructor(private readonly child: ChildProcess, readonly dir: string, readonly outputsFile: string, readonly account: TwinAccount, private readonly log: string[]) {}
-
-  static async start(): Promise<EmptyTwin> {
-    const dir = mkdtempSync(join(tmpdir(), 'twin-tf-'));
-    const outputsFile = join(dir, 'twin-outputs.json');
-    const log: string[] = [];
-    const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/run.mjs'), join(WORKSPACE, 'libs/twin/src/cli.ts'), '--empty', '--port', '0', '--data-dir', join(dir, 'data'), '--outputs-file', outputsFile], {
-      cwd: WORKSPACE,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
-    child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-    const started = Date.now();
-    while (!existsSync(outputsFile)) {
-      if (child.exitCode !== null) throw new Error(`the twin exited: ${log.join('')}`);
-      if (Date.now() - started > 60_000) throw new Error(`the twin was not ready after 60 s: ${log.join('')}`);
-      await new Promise((r) => setTimeout(r, 100));
+  let text = synthesized.get(env);
+  if (text === undefined) {
+    const outdir = mkdtempSync(join(tmpdir(), `synth-${env}-`));
+    try {
+      execFileSync(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), env, '--outdir', outdir], { cwd: WORKSPACE, stdio: 'pipe' });
+      text = readFileSync(join(outdir, 'stacks', env, 'cdk.tf.json'), 'utf8');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
     }
-    return new EmptyTwin(child, dir, outputsFile, twinAccount(WORKSPACE, { ...process.env, SECURE_API_TWIN_OUTPUTS: outputsFile }), log);
+    synthesized.set(env, text);
   }
-
-  /** What the twin printed (shown when a test fails). */
-  output(): string {
-    return this.log.join('');
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
-      await new Promise<void>((done) => {
-        this.child.once('exit', () => done());
-        this.child.kill('SIGTERM');
-      });
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
+  return JSON.parse(text) as Json;
 }
 
 /** One stack (a variant of dev or prod) applied to a twin through the terraform targets' twin configuration. */

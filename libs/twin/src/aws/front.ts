@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TwinClock, TwinErrorResponse } from '../contracts';
 import { uuid } from '../shared/ids';
 import { readBody } from '../shared/body';
+import { then, type Maybe } from '../shared/maybe';
 import { AwsError, renderAwsError, xml, type AwsProtocol } from './errors';
 import { verifySigV4, type TwinCredentials } from './sigv4';
 
@@ -53,6 +54,8 @@ export interface RestService {
   handles(path: string): boolean;
   /** Answers one call; an unknown route throws AWS's unknown-operation error. */
   route(method: string, path: string, query: URLSearchParams, body: unknown, call: AwsCall): RestReply | Promise<RestReply>;
+  /** The operation a method and path name (`GetRestApi`), if any. */
+  operationOf(method: string, path: string): string | undefined;
   readonly bodyLimit: number;
 }
 
@@ -77,12 +80,30 @@ export interface AwsAccount {
   credentials(): TwinCredentials;
 }
 
+/** One answered AWS API call, for latency figures. */
+export interface AwsCallRecord {
+  /** The SigV4 service name: `cognito-idp`, `apigateway`, `logs`, `sts`, `iam`. */
+  readonly service: string;
+  /** `CreateUserPool`, `GetRestApi`, ...; `unknown` when the request names none the twin knows. */
+  readonly operation: string;
+  readonly status: number;
+  /** From the request's arrival to the answer written, in milliseconds. */
+  readonly ms: number;
+  /**
+   * From the whole body read to the answer handed to the socket: the twin's own work on the call, without the waits
+   * for the client's bytes, for a CPU, or behind other calls.
+   */
+  readonly handledMs: number;
+}
+
 export interface AwsFrontOptions {
   readonly account: AwsAccount;
   readonly clock: TwinClock;
   readonly json: readonly JsonService[];
   readonly rest: readonly RestService[];
   readonly query: readonly QueryService[];
+  /** Receives every answered call (the control-plane benchmark's figures). @default - none */
+  readonly onCall?: (record: AwsCallRecord) => void;
 }
 
 const JSON_TYPES = ['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json'];
@@ -115,27 +136,59 @@ export class AwsFront {
     const limit = rest?.bodyLimit ?? Math.max(QUERY_BODY_LIMIT, ...this.options.json.map((s) => s.bodyLimit));
     const requestId = uuid();
     const protocol: AwsProtocol = rest ? 'rest-json' : req.headers['x-amz-target'] !== undefined || !isForm(req.headers) ? 'json' : 'query';
+    const started = this.options.onCall ? performance.now() : 0;
+    let read = started;
+    let handled = started;
+    let name = () => 'unknown';
+    let service = rest?.signingName ?? 'unknown';
+    if (this.options.onCall) {
+      const onCall = this.options.onCall;
+      res.once('finish', () => onCall({ service, operation: name(), status: res.statusCode, ms: performance.now() - started, handledMs: handled - read }));
+    }
+    const answer = (a: TwinErrorResponse) => {
+      if (this.options.onCall) handled = performance.now();
+      this.send(res, a);
+    };
     readBody(req, limit, (body) => {
+      if (this.options.onCall) {
+        read = performance.now();
+        ({ name, service } = this.identify(req, path, rest, protocol, body, service));
+      }
       if (body === 'too-large') {
-        this.send(res, renderAwsError(tooLarge(protocol), protocol, requestId));
+        answer(renderAwsError(tooLarge(protocol), protocol, requestId));
         return;
       }
       if (body === 'bad') {
         res.destroy();
         return;
       }
-      let answer: Promise<TwinErrorResponse> | TwinErrorResponse;
+      let reply: Promise<TwinErrorResponse> | TwinErrorResponse;
       try {
-        answer = rest ? this.rest(rest, req, url, path, body, requestId) : protocol === 'json' ? this.json(req, url, body, requestId) : this.query(req, url, body, requestId);
+        reply = rest ? this.rest(rest, req, url, path, body, requestId) : protocol === 'json' ? this.json(req, url, body, requestId) : this.query(req, url, body, requestId);
       } catch (err) {
-        answer = this.failure(err, protocol, requestId);
+        reply = this.failure(err, protocol, requestId);
       }
-      Promise.resolve(answer).then(
-        (a) => this.send(res, a),
-        (err: unknown) => this.send(res, this.failure(err, protocol, requestId)),
-      );
+      if (!(reply instanceof Promise)) {
+        answer(reply);
+        return;
+      }
+      reply.then(answer, (err: unknown) => answer(this.failure(err, protocol, requestId)));
     });
     return true;
+  }
+
+  /** The service and operation a call names, for its latency record. */
+  private identify(req: IncomingMessage, path: string, rest: RestService | undefined, protocol: AwsProtocol, body: Buffer | string, service: string): { name: () => string; service: string } {
+    if (rest) return { name: () => rest.operationOf(req.method ?? 'GET', path) ?? 'unknown', service };
+    if (protocol === 'json') {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const dot = target.lastIndexOf('.');
+      const json = this.options.json.find((s) => s.targetPrefix === target.slice(0, dot));
+      return { name: () => target.slice(dot + 1) || 'unknown', service: json?.signingName ?? service };
+    }
+    const params = typeof body === 'string' ? new URLSearchParams() : new URLSearchParams(body.toString('utf8'));
+    const scoped = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    return { name: () => params.get('Action') ?? 'unknown', service: scoped ?? 'sts' };
   }
 
   /** The Fastify side, for `inject`: AWS calls go to `serve` from the first hook, before Fastify reads a body. */
@@ -154,7 +207,7 @@ export class AwsFront {
     return plugin;
   }
 
-  private json(req: IncomingMessage, url: string, body: Buffer, requestId: string): Promise<TwinErrorResponse> | TwinErrorResponse {
+  private json(req: IncomingMessage, url: string, body: Buffer, requestId: string): Maybe<TwinErrorResponse> {
     const targetHeader = req.headers['x-amz-target'];
     const target = typeof targetHeader === 'string' ? targetHeader : '';
     const dot = target.lastIndexOf('.');
@@ -177,14 +230,14 @@ export class AwsFront {
       throw new AwsError('SerializationException', 'The request body is not valid JSON.');
     }
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AwsError('SerializationException', 'The request body is not a JSON object.');
-    return Promise.resolve(op.run(input as Record<string, unknown>, call)).then((output) => ({
+    return then(op.run(input as Record<string, unknown>, call) as Maybe<unknown>, (output) => ({
       statusCode: 200,
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
       body: JSON.stringify(output ?? {}),
     }));
   }
 
-  private rest(service: RestService, req: IncomingMessage, url: string, path: string, body: Buffer, requestId: string): Promise<TwinErrorResponse> {
+  private rest(service: RestService, req: IncomingMessage, url: string, path: string, body: Buffer, requestId: string): Maybe<TwinErrorResponse> {
     const call = this.call(req, url, body, requestId, service.signingName, true, 403);
     let input: unknown;
     if (body.length > 0) {
@@ -196,7 +249,7 @@ export class AwsFront {
     }
     const q = url.indexOf('?');
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-    return Promise.resolve(service.route(req.method ?? 'GET', path, query, input, call)).then((reply) => {
+    return then(service.route(req.method ?? 'GET', path, query, input, call), (reply) => {
       // A 202/204 carries no body at all: a stray one confuses keep-alive clients into retrying the next request.
       const empty = reply.status === 204 || reply.body === undefined;
       return {

@@ -115,13 +115,9 @@ function decode(text: string): string {
 
 /** SigV4's URI encoding: every byte but the unreserved characters (and `/` in a path) as %XX, upper case. */
 function uriEncode(text: string, keepSlash: boolean): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9\-._~]/.test(c) || (keepSlash && c === '/')) out += c;
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) as they are: SigV4 encodes the five of them it reserves.
+  const encoded = encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
 }
 
 function canonicalHeaderValue(value: string | string[] | undefined): string {

@@ -71,7 +71,7 @@ export class CognitoControl {
       if (UserPoolTags && Object.keys(UserPoolTags as Json).length > 0) this.store.tag(doc.Arn, UserPoolTags as Record<string, string>);
     });
     // A pool has its signing keys (and publishes them) from the moment it exists, as on Cognito.
-    this.directory.byId(id)?.jwks();
+    this.directory.prepareKeys(id);
     return this.describeUserPool(id);
   }
 

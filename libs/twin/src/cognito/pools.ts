@@ -1,7 +1,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import type { PoolDirectory, TwinPoolView } from '../contracts';
 import type { TwinStore } from '../store/store';
-import { generateSigningKey, loadSigningKey, SigningKey } from './keys';
+import { generateSigningKey, generateSigningKeyAsync, loadSigningKey, SigningKey } from './keys';
 import {
   clientSettings, KIND, poolSettings, resourceServerSettings, STANDARD_SCOPES,
   type ClientSettings, type DomainDoc, type PoolSettings, type ResourceServerDoc, type ResourceServerSettings, type UserPoolClientDoc, type UserPoolDoc,
@@ -191,6 +191,26 @@ export class CognitoDirectory implements PoolDirectory {
       this.domainsByName.set(domain.domain, domain);
     }
     this.pools = pools;
+  }
+
+  /**
+   * Makes a new pool's two signing keys in the background (RSA key generation takes a few hundred milliseconds, which
+   * CreateUserPool does not wait for). A key asked for before it is ready is made there and then, and kept: the
+   * background one is then dropped, so a pool never has two keys for one use.
+   */
+  prepareKeys(poolId: string): void {
+    if (this.options.generateKey) {
+      this.byId(poolId)?.jwks();
+      return;
+    }
+    for (const use of ['id', 'access'] as const) {
+      generateSigningKeyAsync().then(
+        (made) => {
+          if (this.store.isOpen && this.store.resource(KIND.pool, poolId)) this.store.signingKey(poolId, use, () => made, this.options.now());
+        },
+        () => undefined,
+      );
+    }
   }
 
   private key(poolId: string, use: 'id' | 'access'): SigningKey {

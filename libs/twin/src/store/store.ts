@@ -148,6 +148,17 @@ const REFRESH_TOKENS = new RecordTable<RefreshTokenRecord>('refresh_tokens', {
 export class TwinStore {
   private constructor(private readonly db: Database.Database, readonly file: string) {}
 
+  /** Statements prepared once per store and SQL text: preparing costs more than most of them take to run. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   /**
    * Opens the store of `dir`, creating it in an empty or absent directory. Throws a DataDirError, before
    * writing anything, for an unreadable, foreign or newer-version directory.
@@ -202,10 +213,10 @@ export class TwinStore {
   /** The id (and secret) recorded for a Terraform address, created by `create` on first use. */
   resourceId(address: string, create: () => { id: string; secret?: string }): { id: string; secret?: string } {
     return this.transaction(() => {
-      const row = this.db.prepare('SELECT id, secret FROM resource_ids WHERE address = ?').get(address) as Row | undefined;
+      const row = this.sql('SELECT id, secret FROM resource_ids WHERE address = ?').get(address) as Row | undefined;
       if (row) return { id: row['id'] as string, secret: (row['secret'] as string | null) ?? undefined };
       const made = create();
-      this.db.prepare('INSERT INTO resource_ids (address, id, secret) VALUES (?, ?, ?)').run(address, made.id, made.secret ?? null);
+      this.sql('INSERT INTO resource_ids (address, id, secret) VALUES (?, ?, ?)').run(address, made.id, made.secret ?? null);
       return made;
     });
   }
@@ -216,51 +227,51 @@ export class TwinStore {
    * answered as `{ id, secret }`, so that pools and clients keep their ids across the upgrade.
    */
   addressRecord(address: string): { type: string; record: Record<string, unknown> } | undefined {
-    const row = this.db.prepare('SELECT type, record FROM stack_addresses WHERE address = ?').get(address) as Row | undefined;
+    const row = this.sql('SELECT type, record FROM stack_addresses WHERE address = ?').get(address) as Row | undefined;
     if (row) return { type: row['type'] as string, record: JSON.parse(row['record'] as string) as Record<string, unknown> };
-    const legacy = this.db.prepare('SELECT id, secret FROM resource_ids WHERE address = ?').get(address) as Row | undefined;
+    const legacy = this.sql('SELECT id, secret FROM resource_ids WHERE address = ?').get(address) as Row | undefined;
     if (!legacy) return undefined;
     return { type: address.split('.')[0], record: { id: legacy['id'], ...(legacy['secret'] ? { secret: legacy['secret'] } : {}), legacy: true } };
   }
 
   /** Records what the stack loader made for an address. */
   recordAddress(address: string, type: string, record: Readonly<Record<string, unknown>>): void {
-    this.db.prepare('INSERT INTO stack_addresses (address, type, record) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET type = excluded.type, record = excluded.record').run(address, type, JSON.stringify(record));
+    this.sql('INSERT INTO stack_addresses (address, type, record) VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET type = excluded.type, record = excluded.record').run(address, type, JSON.stringify(record));
   }
 
   /** Forgets an address (its resource was deleted). */
   forgetAddress(address: string): void {
-    this.db.prepare('DELETE FROM stack_addresses WHERE address = ?').run(address);
-    this.db.prepare('DELETE FROM resource_ids WHERE address = ?').run(address);
+    this.sql('DELETE FROM stack_addresses WHERE address = ?').run(address);
+    this.sql('DELETE FROM resource_ids WHERE address = ?').run(address);
   }
 
   /** Every recorded address with its type, in recording order. */
   addresses(): { address: string; type: string; record: Record<string, unknown> }[] {
-    const rows = this.db.prepare('SELECT address, type, record FROM stack_addresses ORDER BY rowid').all() as Row[];
+    const rows = this.sql('SELECT address, type, record FROM stack_addresses ORDER BY rowid').all() as Row[];
     return rows.map((r) => ({ address: r['address'] as string, type: r['type'] as string, record: JSON.parse(r['record'] as string) as Record<string, unknown> }));
   }
 
   /** The pool's key for one token use, created by `create` on first use. */
   signingKey(poolId: string, tokenUse: 'id' | 'access', create: () => { kid: string; privateJwk: string }, now: number): SigningKeyRecord {
     return this.transaction(() => {
-      const row = this.db.prepare('SELECT kid, private_jwk FROM signing_keys WHERE pool_id = ? AND token_use = ?').get(poolId, tokenUse) as Row | undefined;
+      const row = this.sql('SELECT kid, private_jwk FROM signing_keys WHERE pool_id = ? AND token_use = ?').get(poolId, tokenUse) as Row | undefined;
       if (row) return { poolId, tokenUse, kid: row['kid'] as string, privateJwk: row['private_jwk'] as string };
       const made = create();
-      this.db.prepare('INSERT INTO signing_keys (pool_id, token_use, kid, private_jwk, created_at) VALUES (?, ?, ?, ?, ?)').run(poolId, tokenUse, made.kid, made.privateJwk, now);
+      this.sql('INSERT INTO signing_keys (pool_id, token_use, kid, private_jwk, created_at) VALUES (?, ?, ?, ?, ?)').run(poolId, tokenUse, made.kid, made.privateJwk, now);
       return { poolId, tokenUse, ...made };
     });
   }
 
   userByKey(poolId: string, usernameKey: string): UserRecord | undefined {
-    return USERS.fromRow(this.db.prepare(USERS.selectSql(['poolId', 'usernameKey'])).get(poolId, usernameKey) as Row | undefined);
+    return USERS.fromRow(this.sql(USERS.selectSql(['poolId', 'usernameKey'])).get(poolId, usernameKey) as Row | undefined);
   }
 
   userByEmail(poolId: string, emailKey: string): UserRecord | undefined {
-    return USERS.fromRow(this.db.prepare(USERS.selectSql(['poolId', 'emailKey'])).get(poolId, emailKey) as Row | undefined);
+    return USERS.fromRow(this.sql(USERS.selectSql(['poolId', 'emailKey'])).get(poolId, emailKey) as Row | undefined);
   }
 
   userBySub(poolId: string, sub: string): UserRecord | undefined {
-    return USERS.fromRow(this.db.prepare(USERS.selectSql(['poolId', 'sub'])).get(poolId, sub) as Row | undefined);
+    return USERS.fromRow(this.sql(USERS.selectSql(['poolId', 'sub'])).get(poolId, sub) as Row | undefined);
   }
 
   /** Users of a pool in user-name order, starting after `afterKey`. */
@@ -272,46 +283,46 @@ export class TwinStore {
   }
 
   countUsers(poolId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE pool_id = ?').get(poolId) as Row)['n'] as number;
+    return (this.sql('SELECT COUNT(*) AS n FROM users WHERE pool_id = ?').get(poolId) as Row)['n'] as number;
   }
 
   insertUser(user: UserRecord): void {
-    this.db.prepare(USERS.insertSql()).run(USERS.params(user));
+    this.sql(USERS.insertSql()).run(USERS.params(user));
   }
 
   /** Replaces the mutable fields of a user (identified by pool and sub). */
   updateUser(user: UserRecord): void {
-    this.db.prepare(USERS.updateSql(USER_MUTABLE, ['poolId', 'sub'])).run(USERS.params(user));
+    this.sql(USERS.updateSql(USER_MUTABLE, ['poolId', 'sub'])).run(USERS.params(user));
   }
 
   /** Deletes a user and every refresh token issued to them, together. */
   deleteUser(poolId: string, sub: string): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM refresh_tokens WHERE pool_id = ? AND sub = ?').run(poolId, sub);
-      this.db.prepare('DELETE FROM issued_origins WHERE pool_id = ? AND sub = ?').run(poolId, sub);
-      this.db.prepare('DELETE FROM users WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+      this.sql('DELETE FROM refresh_tokens WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+      this.sql('DELETE FROM issued_origins WHERE pool_id = ? AND sub = ?').run(poolId, sub);
+      this.sql('DELETE FROM users WHERE pool_id = ? AND sub = ?').run(poolId, sub);
     });
   }
 
   /** Deletes everything a deleted pool held: its users, their refresh tokens and issued tokens, and its signing keys. */
   deletePoolData(poolId: string): void {
     this.transaction(() => {
-      for (const table of ['refresh_tokens', 'issued_origins', 'users', 'signing_keys']) this.db.prepare(`DELETE FROM ${table} WHERE pool_id = ?`).run(poolId);
+      for (const table of ['refresh_tokens', 'issued_origins', 'users', 'signing_keys']) this.sql(`DELETE FROM ${table} WHERE pool_id = ?`).run(poolId);
     });
   }
 
   insertRefreshToken(token: RefreshTokenRecord): void {
-    this.db.prepare(REFRESH_TOKENS.insertSql()).run(REFRESH_TOKENS.params(token));
+    this.sql(REFRESH_TOKENS.insertSql()).run(REFRESH_TOKENS.params(token));
   }
 
   refreshToken(tokenHash: string): RefreshTokenRecord | undefined {
-    return REFRESH_TOKENS.fromRow(this.db.prepare(REFRESH_TOKENS.selectSql(['tokenHash'])).get(tokenHash) as Row | undefined);
+    return REFRESH_TOKENS.fromRow(this.sql(REFRESH_TOKENS.selectSql(['tokenHash'])).get(tokenHash) as Row | undefined);
   }
 
   /** Revokes one refresh token and the access and ID tokens issued with it (same origin_jti). */
   revokeRefreshToken(token: RefreshTokenRecord, now: number, accessExpiresAt: number): void {
     this.transaction(() => {
-      this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(now, token.tokenHash);
+      this.sql('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(now, token.tokenHash);
       this.revokeOrigin(token.originJti, Math.max(token.expiresAt, accessExpiresAt));
     });
   }
@@ -326,38 +337,38 @@ export class TwinStore {
   /** GlobalSignOut: every refresh token of the user and every token issued to them until `now`. */
   revokeAllForUser(poolId: string, sub: string, now: number): void {
     this.transaction(() => {
-      this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL').run(now, poolId, sub);
+      this.sql('UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL').run(now, poolId, sub);
       this.db
         .prepare('INSERT INTO revoked_origins (origin_jti, expires_at) SELECT origin_jti, expires_at FROM issued_origins WHERE pool_id = ? AND sub = ? AND expires_at >= ? ON CONFLICT (origin_jti) DO NOTHING')
         .run(poolId, sub, now);
-      this.db.prepare('UPDATE users SET tokens_valid_after = ? WHERE pool_id = ? AND sub = ?').run(now, poolId, sub);
+      this.sql('UPDATE users SET tokens_valid_after = ? WHERE pool_id = ? AND sub = ?').run(now, poolId, sub);
     });
   }
 
   /** /logout: the refresh tokens issued in one hosted UI session, with their access tokens. */
   revokeSession(sessionId: string, now: number, accessExpiresAt: number): number {
     return this.transaction(() => {
-      const rows = this.db.prepare('SELECT origin_jti, expires_at FROM refresh_tokens WHERE session_id = ? AND revoked_at IS NULL').all(sessionId) as Row[];
+      const rows = this.sql('SELECT origin_jti, expires_at FROM refresh_tokens WHERE session_id = ? AND revoked_at IS NULL').all(sessionId) as Row[];
       for (const r of rows) this.revokeOrigin(r['origin_jti'] as string, Math.max(r['expires_at'] as number, accessExpiresAt));
-      return this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL').run(now, sessionId).changes;
+      return this.sql('UPDATE refresh_tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL').run(now, sessionId).changes;
     });
   }
 
   /** Marks every token of one authentication (origin_jti) as revoked until `expiresAt`. */
   revokeOrigin(originJti: string, expiresAt: number): void {
-    this.db.prepare('INSERT INTO revoked_origins (origin_jti, expires_at) VALUES (?, ?) ON CONFLICT (origin_jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)').run(originJti, expiresAt);
+    this.sql('INSERT INTO revoked_origins (origin_jti, expires_at) VALUES (?, ?) ON CONFLICT (origin_jti) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)').run(originJti, expiresAt);
   }
 
   isOriginRevoked(originJti: string): boolean {
-    return this.db.prepare('SELECT 1 FROM revoked_origins WHERE origin_jti = ?').get(originJti) !== undefined;
+    return this.sql('SELECT 1 FROM revoked_origins WHERE origin_jti = ?').get(originJti) !== undefined;
   }
 
   /** Drops revocation entries and refresh tokens that have expired anyway. */
   prune(now: number): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM revoked_origins WHERE expires_at < ?').run(now);
-      this.db.prepare('DELETE FROM issued_origins WHERE expires_at < ?').run(now);
-      this.db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?').run(now);
+      this.sql('DELETE FROM revoked_origins WHERE expires_at < ?').run(now);
+      this.sql('DELETE FROM issued_origins WHERE expires_at < ?').run(now);
+      this.sql('DELETE FROM refresh_tokens WHERE expires_at < ?').run(now);
     });
   }
 
@@ -369,14 +380,14 @@ export class TwinStore {
 
   /** The resource of `kind` with `id`, if any. */
   resource<D = Record<string, unknown>>(kind: string, id: string): ResourceRecord<D> | undefined {
-    return RESOURCES.fromRow(this.db.prepare(RESOURCES.selectSql(['kind', 'id'])).get(kind, id) as Row | undefined) as ResourceRecord<D> | undefined;
+    return RESOURCES.fromRow(this.sql(RESOURCES.selectSql(['kind', 'id'])).get(kind, id) as Row | undefined) as ResourceRecord<D> | undefined;
   }
 
   /** Every resource of `kind` (of one parent, when given), in creation order. */
   resources<D = Record<string, unknown>>(kind: string, parent?: string): ResourceRecord<D>[] {
     const rows = (parent === undefined
-      ? this.db.prepare('SELECT * FROM aws_resources WHERE kind = ? ORDER BY rowid').all(kind)
-      : this.db.prepare('SELECT * FROM aws_resources WHERE kind = ? AND parent = ? ORDER BY rowid').all(kind, parent)) as Row[];
+      ? this.sql('SELECT * FROM aws_resources WHERE kind = ? ORDER BY rowid').all(kind)
+      : this.sql('SELECT * FROM aws_resources WHERE kind = ? AND parent = ? ORDER BY rowid').all(kind, parent)) as Row[];
     return rows.map((r) => RESOURCES.fromRow(r) as ResourceRecord<D>);
   }
 
@@ -392,18 +403,18 @@ export class TwinStore {
   /** Deletes a resource; true when there was one. */
   deleteResource(kind: string, id: string): boolean {
     this.writes++;
-    return this.db.prepare('DELETE FROM aws_resources WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+    return this.sql('DELETE FROM aws_resources WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
   }
 
   /** The tags of an ARN. */
   tags(arn: string): Record<string, string> {
-    const rows = this.db.prepare('SELECT key, value FROM aws_tags WHERE arn = ? ORDER BY key').all(arn) as Row[];
+    const rows = this.sql('SELECT key, value FROM aws_tags WHERE arn = ? ORDER BY key').all(arn) as Row[];
     return Object.fromEntries(rows.map((r) => [r['key'] as string, r['value'] as string]));
   }
 
   /** Adds or changes tags of an ARN. */
   tag(arn: string, tags: Readonly<Record<string, string>>): void {
-    const put = this.db.prepare('INSERT INTO aws_tags (arn, key, value) VALUES (?, ?, ?) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value');
+    const put = this.sql('INSERT INTO aws_tags (arn, key, value) VALUES (?, ?, ?) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value');
     this.transaction(() => {
       for (const [k, v] of Object.entries(tags)) put.run(arn, k, v);
     });
@@ -412,9 +423,9 @@ export class TwinStore {
 
   /** Removes tags of an ARN by key (all of them without keys). */
   untag(arn: string, keys?: readonly string[]): void {
-    if (keys === undefined) this.db.prepare('DELETE FROM aws_tags WHERE arn = ?').run(arn);
+    if (keys === undefined) this.sql('DELETE FROM aws_tags WHERE arn = ?').run(arn);
     else {
-      const del = this.db.prepare('DELETE FROM aws_tags WHERE arn = ? AND key = ?');
+      const del = this.sql('DELETE FROM aws_tags WHERE arn = ? AND key = ?');
       this.transaction(() => {
         for (const k of keys) del.run(arn, k);
       });
@@ -424,7 +435,7 @@ export class TwinStore {
 
   /** A value of the store's own metadata (account id, credentials, ...). */
   meta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM twin_meta WHERE key = ?').get(key) as Row | undefined)?.['value'] as string | undefined;
+    return (this.sql('SELECT value FROM twin_meta WHERE key = ?').get(key) as Row | undefined)?.['value'] as string | undefined;
   }
 
   /** Sets a metadata value once: an existing one is kept, and returned. */
@@ -433,14 +444,14 @@ export class TwinStore {
       const existing = this.meta(key);
       if (existing !== undefined) return existing;
       const value = create();
-      this.db.prepare('INSERT INTO twin_meta (key, value) VALUES (?, ?)').run(key, value);
+      this.sql('INSERT INTO twin_meta (key, value) VALUES (?, ?)').run(key, value);
       return value;
     });
   }
 
   /** The schema version recorded in the store. */
   schemaVersion(): number {
-    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as Row)['v'] as number;
+    return (this.sql('SELECT MAX(version) AS v FROM schema_version').get() as Row)['v'] as number;
   }
 
   /** Result of SQLite's own integrity check (`ok` when consistent). */

@@ -32,7 +32,7 @@ export interface RunningTwin {
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTwin(options: Partial<TwinConfig> & { json?: Json; listen?: boolean; port?: number } = {}): Promise<RunningTwin> {
+export async function startTwin(options: Partial<TwinConfig> & { json?: Json; listen?: boolean; port?: number; empty?: boolean } = {}): Promise<RunningTwin> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'twin-cognito-'));
   const messages: DeliveredMessage[] = [];
   const twin = await buildApp({
@@ -41,7 +41,7 @@ export async function startTwin(options: Partial<TwinConfig> & { json?: Json; li
     onMessage: (m) => messages.push(m),
     apiGateway: { accessLog: () => undefined },
     ...options,
-    stack: options.stack ?? new StackModel(options.json ?? fixtureStack(), 'fixture'),
+    stack: options.empty ? undefined : options.stack ?? new StackModel(options.json ?? fixtureStack(), 'fixture'),
     dataDir,
   });
   let base = 'http://127.0.0.1';

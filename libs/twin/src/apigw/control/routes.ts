@@ -84,13 +84,22 @@ export function apiGatewayRestService(control: ApiGatewayControl): RestService {
     r('PATCH', '/account', 'UpdateAccount', (_p, b, _q, call) => ok(c.updateAccount(call, b['patchOperations']))),
   ];
 
+  const shapeOf = (segments: readonly string[]) => routes.filter((x) => x.pattern.length === segments.length && x.pattern.every((p, i) => p.startsWith('{') || p === segments[i]));
   return {
     signingName: 'apigateway',
     bodyLimit: 10 * 1024 * 1024,
     handles: (path) => (path === '/restapis' || path.startsWith('/restapis/') || path.startsWith('/tags/') || path === '/account') && !USER_REQUEST.test(path),
+    operationOf: (method, path) => {
+      try {
+        const segments = path.split('/').slice(1).map(decodeSegment);
+        return shapeOf(segments).find((x) => x.method === method)?.name;
+      } catch {
+        return undefined;
+      }
+    },
     route: (method, path, query, body, call) => {
       const segments = path.split('/').slice(1).map(decodeSegment);
-      const shape = routes.filter((x) => x.pattern.length === segments.length && x.pattern.every((p, i) => p.startsWith('{') || p === segments[i]));
+      const shape = shapeOf(segments);
       const route = shape.find((x) => x.method === method);
       if (!route) {
         const allowed = shape.map((x) => `${x.method} (${x.name})`).join(', ');
