@@ -47,7 +47,7 @@ async function run(stack: string, outputs: string | undefined): Promise<number> 
   try {
     await waitFor(() => existsSync(outputsFile), twin, 60_000);
     const target = readTarget(outputsFile);
-    const expired = await mintExpiredIdToken({ dataDir, userPoolId: target.userPoolId, clientId: target.clientId, issuer: target.issuerUrl, email: target.users[0] ?? 'someone@example.com' });
+    const expired = await expiredToken(dataDir, target);
     return await runSuite(root, { E2E_OUTPUTS: outputsFile, E2E_EXPIRED_ID_TOKEN: expired });
   } catch (err) {
     console.error(`e2e: ${(err as Error).message}\n--- twin output ---\n${log.join('')}`);
@@ -56,6 +56,15 @@ async function run(stack: string, outputs: string | undefined): Promise<number> 
     await stop(twin);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * An ID token of the pool that expired, signed with the pool's own key from the twin's data directory. A pool's keys
+ * are made in the background once it exists; asking the twin for its JWKS makes sure they are there.
+ */
+async function expiredToken(dataDir: string, target: ReturnType<typeof readTarget>): Promise<string> {
+  await fetch(`${target.issuerUrl}/.well-known/jwks.json`);
+  return mintExpiredIdToken({ dataDir, userPoolId: target.userPoolId, clientId: target.clientId, issuer: target.issuerUrl, email: target.users[0] ?? 'someone@example.com' });
 }
 
 /** The twin's CLI in a child process; its output is kept to show when something fails. */
@@ -99,9 +108,7 @@ async function runWithTerraform(stack: string): Promise<number> {
     show(output);
     if (output.status !== 0) throw new Error(`terraform output of the twin failed (exit ${output.status})`);
     const target = readTarget(outputsFile);
-    // The pool's keys are made in the background after CreateUserPool; asking for its JWKS makes sure they exist.
-    await fetch(`${target.issuerUrl}/.well-known/jwks.json`);
-    const expired = await mintExpiredIdToken({ dataDir, userPoolId: target.userPoolId, clientId: target.clientId, issuer: target.issuerUrl, email: target.users[0] ?? 'someone@example.com' });
+    const expired = await expiredToken(dataDir, target);
     code = await runSuite(root, { E2E_OUTPUTS: outputsFile, E2E_EXPIRED_ID_TOKEN: expired });
   } catch (err) {
     console.error(`e2e: ${(err as Error).message}\n--- twin output ---\n${log.join('')}`);

@@ -80,14 +80,16 @@ describe('stack diff CLI on a temporary git repository', () => {
     expect(c.out()).toContain('-/+ aws_cognito_user_pool.SecureApi_UserPool_B91911E0 (dev/SecureApi/UserPool/Resource) must be replaced');
     expect(c.err()).toContain('DANGER in stack "dev"');
     const markdown = readFileSync(md, 'utf8');
-    expect(markdown).toContain('> **DANGER: 1 change can destroy data or replace a resource.**');
+    // The pool's replacement takes the domain and the user that name its id along, as the real provider plans it.
+    expect(markdown).toContain('> **DANGER: 3 changes can destroy data or replace a resource.**');
     expect(markdown).toContain('`username_attributes` cannot change in place');
+    expect(markdown).toContain('`user_pool_id` (new with the replacement of aws_cognito_user_pool.SecureApi_UserPool_B91911E0) cannot change in place');
   }, 30_000);
 
   it('exits 0 on DANGER with --allow-danger, still reporting it', async () => {
     const c = capture(repo);
     expect(await main(['--env=dev', '--base=base', '--allow-danger'], c.io)).toBe(0);
-    expect(c.out()).toContain('DANGER (1)');
+    expect(c.out()).toContain('DANGER (3)');
     expect(c.out()).toContain('DANGER acknowledged (--allow-danger)');
   }, 30_000);
 
