@@ -3,8 +3,9 @@
 // destroy; beside them `terraform plan` of the same stack making no API call at all (the provider's own start-up
 // floor); and the twin's control-plane latency per operation (p50/p99) over the run, from its timings file.
 // Targets on 2 cores: apply <= 8 s, second plan <= 5 s, control-plane p99 <= 5 ms. BENCH_ROUNDS=N repeats (medians).
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@secure-api/cli';
 import { EmptyTwin } from '../src/terraform/empty-twin';
@@ -78,6 +79,26 @@ async function round(root: string, stackFile: string): Promise<{ steps: Record<s
   }
 }
 
+/** The fast path beside it: the twin loading the dev stack itself, no Terraform, until it prints "Ready." (ms). */
+async function fastPath(root: string, dataDir: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'libs/tooling/bin/run.mjs'), join(root, 'libs/twin/src/cli.ts'), '--stack', 'dev', '--port', '0', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const ms = await new Promise<number>((done, fail) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready.')) done(performance.now() - started);
+    });
+    child.once('exit', (code) => fail(new Error(`the twin exited (${code}) before it was ready: ${out}`)));
+  });
+  await new Promise<void>((done) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+  return ms;
+}
+
 async function main(): Promise<number> {
   const root = workspaceRoot();
   const synth = spawnSync(process.execPath, [join(root, 'libs/tooling/bin/synth.mjs'), 'dev'], { cwd: root, stdio: 'inherit' });
@@ -87,12 +108,24 @@ async function main(): Promise<number> {
   const mirror = findMirror();
   console.log(`bench:terraform: ${(tf.stdout ?? '').split('\n')[0]}, hashicorp/aws from ${mirror ? `${mirror.path} (${mirror.versions.join(', ')})` : 'the registry'}, dev stack, ${ROUNDS} round(s)`);
   const rounds = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push(await round(root, stackFile));
+  const fast: { cold: number; warm: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    rounds.push(await round(root, stackFile));
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'bench-fast-')), 'data');
+    try {
+      fast.push({ cold: await fastPath(root, dataDir), warm: await fastPath(root, dataDir) });
+    } finally {
+      rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    }
+  }
 
   console.log('\nTerraform against the twin (wall time, median of rounds):');
   for (const step of STEPS) console.log(`  ${step.padEnd(20)} ${seconds(median(rounds.map((r) => r.steps[step])))}`);
   const floor = median(rounds.map((r) => r.floor));
   console.log(`  ${'plan, no API calls'.padEnd(20)} ${seconds(floor)}   (the provider's start-up floor)`);
+  console.log('\nThe fast path (npm start: the twin loads cdk.tf.json itself, no Terraform), start to "Ready.":');
+  console.log(`  ${'fresh data dir'.padEnd(20)} ${seconds(median(fast.map((f) => f.cold)))}`);
+  console.log(`  ${'second start'.padEnd(20)} ${seconds(median(fast.map((f) => f.warm)))}`);
 
   const all = rounds.flatMap((r) => r.timings);
   const byOp = new Map<string, number[]>();

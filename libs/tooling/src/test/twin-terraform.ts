@@ -129,3 +129,14 @@ export function plannedActions(plan: Json): Map<string, string> {
   }
   return out;
 }
+
+/**
+ * `terraform plan -detailed-exitcode` must exit 0 ("No changes"): what the provider reads back is what it sent. On a
+ * difference, the failure shows the planned changes themselves.
+ */
+export function expectCleanPlan(stack: TwinStack): void {
+  const plan = stack.detailedPlan();
+  const changes = plan.status === 0 ? '' : `${plan.stdout}${plan.stderr}`.split('\n').filter((l) => /^\s*[~+-] |will be|must be|Error/.test(l)).join('\n');
+  expect({ status: plan.status, changes }).toEqual({ status: 0, changes: '' });
+  expect(plan.stdout).toMatch(/No changes\./);
+}

@@ -247,6 +247,24 @@ const OPERATIONS: Record<string, Operation> = {
       return {};
     },
   },
+  AdminUpdateUserAttributes: {
+    iam: true,
+    input: { ...POOL_USER, UserAttributes: { type: 'attributes', required: true }, ClientMetadata: { type: 'map' } },
+    run: (i, o) => {
+      const { pool, user } = o.poolUser(i);
+      o.service.updateAttributes(pool, user, attributesOf(i['UserAttributes']));
+      return {};
+    },
+  },
+  AdminDeleteUserAttributes: {
+    iam: true,
+    input: { ...POOL_USER, UserAttributeNames: { type: 'stringList', required: true } },
+    run: (i, o) => {
+      const { pool, user } = o.poolUser(i);
+      o.service.updateAttributes(pool, user, {}, i['UserAttributeNames'] as string[]);
+      return {};
+    },
+  },
   AdminDisableUser: {
     iam: true,
     input: POOL_USER,

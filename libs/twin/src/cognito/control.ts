@@ -149,7 +149,8 @@ export class CognitoControl {
     const doc = this.pool(String(input['UserPoolId']));
     const mfa = (input['MfaConfiguration'] as UserPoolDoc['MfaConfiguration'] | undefined) ?? doc.MfaConfiguration;
     if (!['OFF', 'ON', 'OPTIONAL'].includes(mfa)) throw validation(mfa, 'mfaConfiguration', 'Member must satisfy enum value set: [OFF, ON, OPTIONAL]');
-    const settings: Json = { ...doc.MfaSettings };
+    // The call sets the whole MFA configuration: a factor it leaves out is no longer configured.
+    const settings: Json = {};
     for (const k of MFA_MEMBERS) if (input[k] !== undefined) settings[k] = input[k];
     if (mfa !== 'OFF' && !hasSecondFactor(settings)) throw invalid("Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.");
     this.store.putResource({ kind: KIND.pool, id: doc.Id, parent: null, doc: { ...doc, MfaConfiguration: mfa, MfaSettings: settings, LastModifiedDate: seconds(this.clock.now()) } });

@@ -262,6 +262,31 @@ export class CognitoService {
     return updated;
   }
 
+  /**
+   * AdminUpdateUserAttributes / AdminDeleteUserAttributes: sets (or, with `remove`, deletes) attributes. `sub` and,
+   * in pools that sign in by email, the email that is the user name's key cannot be removed; a new email is
+   * unverified unless the same call verifies it, as Cognito does.
+   */
+  updateAttributes(pool: UserPool, user: UserRecord, set: Record<string, string>, remove: readonly string[] = []): UserRecord {
+    for (const name of ['sub', ...(pool.emailIsUsername ? ['email'] : [])]) {
+      if (remove.includes(name)) throw new CognitoError('InvalidParameterException', `Cannot delete the ${name} attribute.`);
+    }
+    if (set['sub'] !== undefined) throw new CognitoError('InvalidParameterException', 'Cannot modify the non-mutable attribute sub.');
+    if (set['email'] !== undefined && !EMAIL.test(set['email'])) throw new CognitoError('InvalidParameterException', 'Invalid email address format.');
+    for (const flag of ['email_verified', 'phone_number_verified']) {
+      if (set[flag] !== undefined && set[flag] !== 'true' && set[flag] !== 'false') throw new CognitoError('InvalidParameterException', `${flag} must be 'true' or 'false'.`);
+    }
+    const fresh = this.store.userBySub(pool.id, user.sub) ?? user;
+    const attributes: Record<string, string> = { ...fresh.attributes, ...set };
+    if (set['email'] !== undefined && set['email'] !== fresh.attributes['email'] && set['email_verified'] === undefined) attributes['email_verified'] = 'false';
+    for (const name of remove) delete attributes[name];
+    const emailKey = pool.emailSignIn && attributes['email'] ? attributes['email'].toLowerCase() : null;
+    if (emailKey && emailKey !== fresh.emailKey && this.store.userByEmail(pool.id, emailKey)) throw new CognitoError('AliasExistsException', 'An account with the given email already exists.');
+    const updated: UserRecord = { ...fresh, attributes: { ...attributes, sub: fresh.sub }, emailKey, updatedAt: this.clock.now() };
+    this.store.updateUser(updated);
+    return updated;
+  }
+
   /** SignUp: an UNCONFIRMED user; a confirmation code goes to the email when the pool verifies it. */
   async signUp(client: AppClient, username: string, password: string, attributes: Record<string, string>): Promise<{ user: UserRecord; delivered?: string }> {
     const pool = client.pool;

@@ -288,7 +288,14 @@ const user: ResourceHandler = {
       found = made.user;
       temporaryPassword = made.temporaryPassword;
       generated = password === undefined && temporary === undefined;
-    } else if (found.status === 'FORCE_CHANGE_PASSWORD') {
+    } else {
+      // What the stack declares now, as AdminUpdateUserAttributes and AdminDeleteUserAttributes would set it.
+      const changed = Object.fromEntries(Object.entries(attributes).filter(([k, v]) => found?.attributes[k] !== v));
+      const before = (recorded?.['attributes'] as Record<string, string> | undefined) ?? {};
+      const removed = Object.keys(before).filter((k) => !(k in attributes) && k !== 'sub');
+      if (Object.keys(changed).length > 0 || removed.length > 0) found = ctx.users.updateAttributes(pool, found, changed, removed);
+    }
+    if (found.status === 'FORCE_CHANGE_PASSWORD' && temporaryPassword === undefined) {
       if (temporary === undefined) {
         temporaryPassword = await ctx.users.resetTemporaryPassword(pool, found);
         generated = true;
@@ -297,7 +304,7 @@ const user: ResourceHandler = {
     }
     ctx.userReports.push({ address: r.address, poolId, username, cognitoUsername: found.username, status: found.status, temporaryPassword, generated });
     return {
-      record: { pool: poolId, username },
+      record: { pool: poolId, username, attributes },
       attributes: {
         username, attributes, enabled, id: `${poolId}/${found.username}`, user_pool_id: poolId, sub: found.sub, status: found.status,
         creation_date: new Date(found.createdAt).toISOString(), last_modified_date: new Date(found.updatedAt).toISOString(), mfa_setting_list: [], preferred_mfa_setting: '',
