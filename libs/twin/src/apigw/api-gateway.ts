@@ -7,6 +7,7 @@ import { GatewayModels, invokeBase, type GatewayModel } from './private/model';
 import { gatewayResponse, type GatewayReply } from './private/responses';
 import { GatewayRuntime, type GatewayRequest } from './private/runtime';
 import { readBody } from '../shared/body';
+import { aheadOfFastify } from '../shared/serve-ahead';
 
 export type { LambdaHandler } from './private/integrations';
 
@@ -168,19 +169,7 @@ class GatewayFront {
 
   /** The Fastify side: stage URLs go to `serve` from the first hook, before Fastify parses a body. */
   plugin(): FastifyPluginAsync {
-    const plugin: FastifyPluginAsync = async (app) => {
-      app.addHook('onRequest', (request, reply, done) => {
-        if (!this.handles(request.raw.method, request.raw.url ?? '/')) {
-          done();
-          return;
-        }
-        reply.hijack();
-        this.serve(request.raw, reply.raw);
-      });
-    };
-    // Like fastify-plugin: the hook belongs to the app it is registered on, so it sees every route and the 404s.
-    (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-    return plugin;
+    return aheadOfFastify(this);
   }
 
   /** The one error mapping for what fails outside the runtime's pipeline: a gateway response, connection closed for bodies. */

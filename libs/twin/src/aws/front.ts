@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TwinClock, TwinErrorResponse } from '../contracts';
 import { uuid } from '../shared/ids';
 import { readBody } from '../shared/body';
+import { aheadOfFastify } from '../shared/serve-ahead';
 import { then, type Maybe } from '../shared/maybe';
 import { AwsError, renderAwsError, xml, type AwsProtocol } from './errors';
 import { verifySigV4, type TwinCredentials } from './sigv4';
@@ -193,18 +194,7 @@ export class AwsFront {
 
   /** The Fastify side, for `inject`: AWS calls go to `serve` from the first hook, before Fastify reads a body. */
   plugin(): FastifyPluginAsync {
-    const plugin: FastifyPluginAsync = async (app) => {
-      app.addHook('onRequest', (request, reply, done) => {
-        if (!this.handles(request.raw.method, request.raw.url ?? '/')) {
-          done();
-          return;
-        }
-        reply.hijack();
-        this.serve(request.raw, reply.raw);
-      });
-    };
-    (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-    return plugin;
+    return aheadOfFastify(this);
   }
 
   private json(req: IncomingMessage, url: string, body: Buffer, requestId: string): Maybe<TwinErrorResponse> {
