@@ -138,11 +138,35 @@ function usesLocalBackend(file: string): boolean {
  * or state; and an environment with the twin's endpoint and keys, the provider from the mirror when there is one.
  */
 export function twinRun(twin: TwinAccount, stackDir: string, workDir: string | undefined, env: NodeJS.ProcessEnv): { cwd: string; env: NodeJS.ProcessEnv } {
+  refuseElsewhere(join(stackDir, 'cdk.tf.json'));
   const cwd = resolve(workDir ?? join(stackDir, 'twin'));
   mkdirSync(cwd, { recursive: true });
   copyFileSync(join(stackDir, 'cdk.tf.json'), join(cwd, 'cdk.tf.json'));
   writeFileSync(join(cwd, 'twin_override.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }, null, 2)}\n`);
-  return { cwd, env: mirrorEnv(cwd, findMirror(env), twinEnv(twin, env)) };
+  // No profile, SSO session or credentials file of the user's reaches a twin run: empty ones stand in for them.
+  const empty = join(cwd, 'no-aws-config');
+  writeFileSync(empty, '');
+  return { cwd, env: { ...mirrorEnv(cwd, findMirror(env), twinEnv(twin, env)), AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty } };
+}
+
+/** Provider arguments that would send a twin run's calls, or take its credentials, from somewhere else than the twin. */
+const ELSEWHERE = ['profile', 'assume_role', 'assume_role_with_web_identity', 'shared_config_files', 'shared_credentials_files', 'endpoints', 'access_key', 'secret_key', 'token'];
+
+/** Refuses a stack whose `provider "aws"` blocks name credentials or endpoints: the twin configuration must not reach AWS. */
+function refuseElsewhere(file: string): void {
+  let json: { provider?: { aws?: unknown } };
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as { provider?: { aws?: unknown } };
+  } catch {
+    throw new PreflightError(`${file} is not a synthesized stack (not JSON): run the stack's synth target again.`);
+  }
+  const blocks = json.provider?.aws === undefined ? [] : Array.isArray(json.provider.aws) ? json.provider.aws : [json.provider.aws];
+  for (const block of blocks as Record<string, unknown>[]) {
+    const found = ELSEWHERE.filter((k) => block && block[k] !== undefined);
+    if (found.length > 0) {
+      throw new PreflightError(`the stack's provider "aws"${block['alias'] ? ` (alias ${String(block['alias'])})` : ''} sets ${found.join(', ')}: a twin run would take credentials or endpoints from there instead of the twin. Fix: set them through the environment (AWS_PROFILE, AWS_ENDPOINT_URL_*) for AWS runs, not in the stack.`);
+    }
+  }
 }
 
 /** `terraform output -json` of the twin run, mapped to the twin's URLs by the twin's own CLI (it owns the mapping). */

@@ -4,6 +4,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlanMarkdown, summarizePlan } from '../plan-summary';
+import { twinRun } from './run';
 import { describeWithTerraform, EmptyTwin, expectCleanPlan, plannedActions, stackJson, TwinStack } from '../test/twin-terraform';
 
 // Real Terraform 1.11 and the real AWS provider 5.100 (from the machine's mirror) apply the dev stack to an empty
@@ -152,6 +153,19 @@ describeWithTerraform('the dev stack applied to an empty twin by real Terraform'
     const summary = summarizePlan(json);
     expect(summary.changes).toEqual([]);
     expect(renderPlanMarkdown(summary, { env: 'dev', planText: text })).toMatch(/no changes/i);
+  });
+
+  it("refuses a stack whose provider names credentials or endpoints of its own, and never reads the user's AWS files", () => {
+    const elsewhere = structuredClone(base);
+    elsewhere['provider']['aws'][0] = { ...elsewhere['provider']['aws'][0], profile: 'production' };
+    const other = new TwinStack(twin, 'dev', 'elsewhere').use(elsewhere);
+    expect(() => other.target('plan')).toThrow(/the stack's provider "aws" sets profile: a twin run would take credentials or endpoints from there instead of the twin/);
+    const { env } = twinRun(twin.account, dev.stackDir, dev.workDir, { ...process.env, AWS_PROFILE: 'production', AWS_SESSION_TOKEN: 'x' });
+    expect(env).toMatchObject({ AWS_ENDPOINT_URL: twin.account.endpoint, AWS_ACCESS_KEY_ID: twin.account.accessKeyId });
+    expect(env['AWS_PROFILE']).toBeUndefined();
+    expect(env['AWS_SESSION_TOKEN']).toBeUndefined();
+    expect(readFileSync(String(env['AWS_CONFIG_FILE']), 'utf8')).toBe('');
+    expect(env['AWS_SHARED_CREDENTIALS_FILE']).toBe(env['AWS_CONFIG_FILE']);
   });
 
   it('destroy leaves the twin account empty', async () => {

@@ -1,9 +1,10 @@
 import {
-  CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolDomainCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, ListUserPoolsCommand,
+  CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { APIGatewayClient, CreateResourceCommand, CreateRestApiCommand, GetRestApiCommand, GetResourcesCommand, UpdateRestApiCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createHash } from 'node:crypto';
 import { RunningTwin, startTwin } from '../test-support';
 import { signedCall } from '../test-support/signed';
 
@@ -60,6 +61,22 @@ describe('SigV4: only requests signed with the credentials the twin issued may a
     expect(res.json()).toMatchObject({ __type: 'InvalidSignatureException', message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than/) });
   });
 
+  it('a body swapped under a signature, with the old body\'s hash declared, is refused; so are UNSIGNED-PAYLOAD and an impossible date', async () => {
+    const signed = '{"MaxResults":1}';
+    const swapped = await signedCall(t, {
+      service: 'cognito-idp', target: 'AWSCognitoIdentityProviderService.CreateUserPool', body: signed,
+      tamper: { body: '{"PoolName":"planted"}', headers: { 'x-amz-content-sha256': createHash('sha256').update(signed).digest('hex') } },
+    });
+    expect(swapped.status).toBe(400);
+    expect(swapped.json()).toMatchObject({ __type: 'InvalidSignatureException', message: 'The provided x-amz-content-sha256 header does not match what was computed.' });
+    const unsigned = await signedCall(t, { service: 'sts', body: 'Action=GetCallerIdentity&Version=2011-06-15', contentType: 'application/x-www-form-urlencoded', tamper: { headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } } });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.text).toMatch(/signed payloads only/);
+    const never = await signedCall(t, { service: 'cognito-idp', target: 'AWSCognitoIdentityProviderService.ListUserPools', body: '{"MaxResults":1}', amzDate: '20991399T999999Z' });
+    expect(never.json()).toMatchObject({ __type: 'IncompleteSignatureException', message: expect.stringMatching(/Invalid X-Amz-Date: 20991399T999999Z is not a date/) });
+    expect((await new CognitoIdentityProviderClient(config()).send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools?.some((p) => p.Name === 'planted')).toBe(false);
+  });
+
   it('a signature for another service (logs scope on a Cognito call) is refused', async () => {
     const res = await signedCall(t, { service: 'logs', target: 'AWSCognitoIdentityProviderService.ListUserPools', body: '{"MaxResults":1}' });
     expect(res.json()).toMatchObject({ __type: 'InvalidSignatureException', message: expect.stringMatching(/Credential should be scoped to correct service: 'cognito-idp'/) });
@@ -103,6 +120,28 @@ describe("bad input to the control plane gets AWS's error", () => {
     const logs = await signedCall(t, { service: 'logs', target: 'Logs_20140328.PutRetentionPolicy', body: '{"logGroupName":"/x","retentionInDays":"thirty"}' });
     expect(logs.json()['__type']).toBe('SerializationException');
     for (const r of [missing, mistyped, logs]) clean(r);
+  });
+
+  it('structures of the wrong type (schema items, custom attributes, the password policy): SerializationException; a secret is never taken from input', async () => {
+    for (const [op, body] of [
+      ['CreateUserPool', { PoolName: 'p', Schema: [null] }],
+      ['CreateUserPool', { PoolName: 'p', Policies: { PasswordPolicy: 'abc' } }],
+      ['CreateUserPool', { PoolName: 'p', Policies: { PasswordPolicy: { MinimumLength: '12' } } }],
+    ] as const) {
+      const res = await cognito(JSON.stringify(body), op);
+      clean(res);
+      expect(res.json()['__type']).toBe('SerializationException');
+    }
+    const c = new CognitoIdentityProviderClient(config());
+    const pool = (await c.send(new CreateUserPoolCommand({ PoolName: 'structures' }))).UserPool!.Id!;
+    const custom = await cognito(JSON.stringify({ UserPoolId: pool, CustomAttributes: [null] }), 'AddCustomAttributes');
+    expect(custom.json()['__type']).toBe('SerializationException');
+    const unnamed = await cognito(JSON.stringify({ UserPoolId: pool, CustomAttributes: [{ AttributeDataType: 'String' }] }), 'AddCustomAttributes');
+    expect(unnamed.json()).toMatchObject({ __type: 'InvalidParameterException', message: expect.stringMatching(/at 'customAttributes\.member\.name' failed to satisfy constraint: Member must not be null/) });
+    const client = (await c.send(new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: 'public' }))).UserPoolClient!;
+    const planted = await cognito(JSON.stringify({ UserPoolId: pool, ClientId: client.ClientId, ClientName: 'public', ClientSecret: 'chosen', AllowedOAuthFlows: ['client_credentials'] }), 'UpdateUserPoolClient');
+    expect(planted.json()).toMatchObject({ __type: 'InvalidOAuthFlowException', message: 'client_credentials flow can not be selected if client does not have a client secret.' });
+    expect((await c.send(new DescribeUserPoolClientCommand({ UserPoolId: pool, ClientId: client.ClientId! }))).UserPoolClient?.ClientSecret).toBeUndefined();
   });
 
   it('names outside AWS patterns: pool name, domain prefix, resource path part, log group name, retention days', async () => {
@@ -154,6 +193,56 @@ describe("bad input to the control plane gets AWS's error", () => {
     expect(bigRest.status).toBe(413);
     expect(bigRest.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
     expect((await new STSClient(config()).send(new GetCallerIdentityCommand({}))).Account).toBe('000000000000');
+  });
+});
+
+describe('API Gateway stores only what each operation takes, with the JSON types AWS gives them', () => {
+  const rest = (method: string, path: string, body?: unknown) => signedCall(t, { service: 'apigateway', method, path, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
+
+  it('refuses members of the wrong type (no document the gateway cannot serve is ever stored), and ignores members no operation takes', async () => {
+    const api = (await rest('POST', '/restapis', { name: 'typed', endpointConfiguration: { types: ['REGIONAL'] } })).json() as { id: string; rootResourceId: string };
+    const m = `/restapis/${api.id}/resources/${api.rootResourceId}/methods/GET`;
+    const scopes = await rest('PUT', m, { authorizationType: 'NONE', authorizationScopes: 5 });
+    expect(scopes.status).toBe(400);
+    expect(scopes.json()).toEqual({ message: 'Invalid value for authorizationScopes: expected a list of strings.' });
+    expect((await rest('PUT', m, { authorizationType: 'NONE', methodIntegration: { type: 'MOCK', requestTemplates: { x: 5 } } })).status).toBe(201);
+    expect((await rest('GET', m)).json()).not.toHaveProperty('methodIntegration');
+    expect((await rest('PUT', m, { authorizationType: 'NONE' })).json()).toEqual({ message: 'Method already exists for this resource' });
+    for (const [body, message] of [
+      [{ type: 'MOCK', httpMethod: 1 }, 'Invalid value for httpMethod: expected a string.'],
+      [{ type: 'MOCK', requestTemplates: { 'application/json': 5 } }, 'Invalid value for requestTemplates: expected a map of strings.'],
+      [{ type: 'MOCK', timeoutInMillis: '29000' }, 'Invalid value for timeoutInMillis: expected an integer.'],
+      [{ type: 'MOCK', tlsConfig: { insecureSkipVerification: 'yes' } }, 'Invalid value for tlsConfig.insecureSkipVerification: expected a boolean.'],
+    ] as const) {
+      const res = await rest('PUT', `${m}/integration`, body);
+      clean(res);
+      expect({ status: res.status, body: res.json() }).toEqual({ status: 400, body: { message } });
+    }
+    const tags = await rest('POST', '/restapis', { name: 'tagged', tags: { team: {} } });
+    expect(tags.json()).toEqual({ message: 'Invalid value for tags: expected a map of strings.' });
+    const twin = await fetch(`${t.base}/oauth2/authorize`);
+    expect(twin.status).toBe(404);
+  });
+
+  it('binary media types: set at create, then add and remove by path as the provider patches them', async () => {
+    const api = (await rest('POST', '/restapis', { name: 'binary', binaryMediaTypes: ['image/png'] })).json() as { id: string };
+    const patched = await rest('PATCH', `/restapis/${api.id}`, { patchOperations: [{ op: 'add', path: '/binaryMediaTypes/application~1pdf' }, { op: 'remove', path: '/binaryMediaTypes/image~1png' }] });
+    expect(patched.status).toBe(200);
+    expect(patched.json()['binaryMediaTypes']).toEqual(['application/pdf']);
+    expect((await rest('GET', `/restapis/${api.id}`)).json()).not.toHaveProperty('_region');
+  });
+
+  it('deleting a REST API takes its stages\' tags with it', async () => {
+    const api = (await rest('POST', '/restapis', { name: 'staged' })).json() as { id: string; rootResourceId: string };
+    const m = `/restapis/${api.id}/resources/${api.rootResourceId}/methods/GET`;
+    await rest('PUT', m, { authorizationType: 'NONE' });
+    await rest('PUT', `${m}/integration`, { type: 'MOCK' });
+    const deployment = (await rest('POST', `/restapis/${api.id}/deployments`, {})).json() as { id: string };
+    expect((await rest('POST', `/restapis/${api.id}/stages`, { stageName: 'v1', deploymentId: deployment.id, tags: { team: 'platform' } })).status).toBe(201);
+    const stageArn = `arn:aws:apigateway:eu-west-1::/restapis/${api.id}/stages/v1`;
+    expect(t.twin.ctx.store.tags(stageArn)).toEqual({ team: 'platform' });
+    expect((await rest('DELETE', `/restapis/${api.id}`)).status).toBe(202);
+    expect(t.twin.ctx.store.tags(stageArn)).toEqual({});
   });
 });
 

@@ -274,7 +274,7 @@ export class AwsFront {
     const base = { accountId: account.accountId, requestId, headers: req.headers };
     if (!required && req.headers.authorization === undefined) return { ...base, region: account.defaultRegion, signed: false };
     try {
-      const signed = verifySigV4({ method: req.method ?? 'GET', url, headers: req.headers, body }, signingName, account.credentials(), clock.now());
+      const signed = verifySigV4({ method: req.method ?? 'GET', url, headers: req.headers, rawHeaders: req.rawHeaders, body }, signingName, account.credentials(), clock.now());
       return { ...base, region: signed.region, signed: true };
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;

@@ -9,7 +9,7 @@ export type Member =
   | { readonly type: 'attributes'; readonly required?: boolean }
   | { readonly type: 'stringList'; readonly required?: boolean; readonly max?: number }
   | { readonly type: 'object'; readonly required?: boolean }
-  | { readonly type: 'list'; readonly required?: boolean; readonly max?: number };
+  | { readonly type: 'list'; readonly required?: boolean; readonly max?: number; /** Each item an object (a structure). */ readonly items?: 'object' };
 
 export type InputShape = Readonly<Record<string, Member>>;
 
@@ -17,7 +17,7 @@ export type InputShape = Readonly<Record<string, Member>>;
 export type Input = Record<string, unknown>;
 
 /**
- * Checks a request against its shape and answers as AWS does: a member of the wrong JSON type is a
+ * Checks a request against its shape and answers as AWS does (the members it takes, and only those, are returned): a member of the wrong JSON type is a
  * SerializationException; missing and out-of-constraint members are listed in one InvalidParameterException.
  */
 export function validateInput(body: Record<string, unknown>, shape: InputShape, code = 'InvalidParameterException'): Input {
@@ -66,6 +66,7 @@ export function validateInput(body: Record<string, unknown>, shape: InputShape, 
         break;
       case 'list':
         if (!Array.isArray(value)) throw serialization(name, 'a list');
+        if (member.items === 'object' && value.some((v) => typeof v !== 'object' || v === null || Array.isArray(v))) throw serialization(name, 'a list of structures');
         if (member.max !== undefined && value.length > member.max) problems.push(`Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${member.max}`);
         break;
       case 'stringList':
@@ -75,7 +76,10 @@ export function validateInput(body: Record<string, unknown>, shape: InputShape, 
     }
   }
   if (problems.length > 0) throw validationError(problems, code);
-  return body;
+  // Only the members the operation takes go on: nothing else a caller sends reaches what is stored.
+  const input: Input = {};
+  for (const name of Object.keys(shape)) if (body[name] !== undefined && body[name] !== null) input[name] = body[name];
+  return input;
 }
 
 function serialization(member: string, expected: string): AwsError {

@@ -30,6 +30,8 @@ export interface SignableRequest {
   /** Path and query as sent on the wire (percent-encoding kept). */
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
+  /** Names and values as received (repeated headers each on their own): SigV4 joins a repeated header's values with `,`. */
+  readonly rawHeaders?: readonly string[];
   readonly body: Buffer;
 }
 
@@ -59,6 +61,8 @@ export function verifySigV4(req: SignableRequest, service: string, credentials: 
   if (scopedService !== service) throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'. `, 403);
   if (!REGION.test(region)) throw new AwsError('InvalidSignatureException', `Credential should be scoped to a valid region. `, 403);
   const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  // A date that is no date (month 13, hour 99) would make both time checks false: it is refused instead.
+  if (Number.isNaN(signedAt) || iso(signedAt) !== amzDate) throw new AwsError('IncompleteSignatureException', `Invalid X-Amz-Date: ${amzDate.slice(0, 32)} is not a date (yyyyMMddTHHmmssZ).`, 403);
   if (signedAt < now - SIGNATURE_SKEW_MS) {
     throw new AwsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${iso(now - SIGNATURE_SKEW_MS)} (${iso(now)} - 15 min.)`, 403);
   }
@@ -67,6 +71,12 @@ export function verifySigV4(req: SignableRequest, service: string, credentials: 
   }
   const signedHeaders = signedHeaderList.split(';');
   if (!signedHeaders.includes('host')) throw new AwsError('InvalidSignatureException', 'Signature must cover the host header.', 403);
+  // The payload is always hashed here: a declared hash is a claim about the body, which must match it (the twin takes
+  // no unsigned payloads), so a body cannot be swapped under a signature by declaring the old body's hash.
+  const declared = headerValue(req.headers, 'x-amz-content-sha256');
+  if (declared !== undefined && declared !== sha256(req.body)) {
+    throw new AwsError('InvalidSignatureException', declared === 'UNSIGNED-PAYLOAD' ? 'The twin takes signed payloads only: sign the body (no UNSIGNED-PAYLOAD).' : 'The provided x-amz-content-sha256 header does not match what was computed.', 403);
+  }
   const expected = signatureOf(req, signedHeaders, amzDate, `${date}/${region}/${service}/aws4_request`, credentials.secretAccessKey);
   if (!timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
     throw new AwsError('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.', 403);
@@ -88,8 +98,8 @@ function canonicalRequest(req: SignableRequest, signedHeaders: readonly string[]
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
   const query = q < 0 ? '' : req.url.slice(q + 1);
-  const headers = signedHeaders.map((name) => `${name}:${canonicalHeaderValue(req.headers[name])}\n`).join('');
-  const payload = headerValue(req.headers, 'x-amz-content-sha256') ?? sha256(req.body);
+  const headers = signedHeaders.map((name) => `${name}:${canonicalHeaderValue(valuesOf(req, name))}\n`).join('');
+  const payload = sha256(req.body);
   return [req.method, uriEncode(path || '/', true), canonicalQuery(query), headers, signedHeaders.join(';'), payload].join('\n');
 }
 
@@ -118,6 +128,14 @@ function uriEncode(text: string, keepSlash: boolean): string {
   // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) as they are: SigV4 encodes the five of them it reserves.
   const encoded = encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
+}
+
+/** A header's values as received: from the raw list when there is one (node joins repeats with ', '). */
+function valuesOf(req: SignableRequest, name: string): string | string[] | undefined {
+  if (!req.rawHeaders) return req.headers[name];
+  const values: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) values.push(req.rawHeaders[i + 1]);
+  return values.length > 0 ? values : undefined;
 }
 
 function canonicalHeaderValue(value: string | string[] | undefined): string {

@@ -15,7 +15,6 @@ const ARN = { ResourceArn: { type: 'string', required: true, min: 20, max: 2048 
 const DOMAIN = { Domain: { type: 'string', required: true, min: 1, max: 63 } } as const;
 const SERVER = { ...POOL, Identifier: { type: 'string', required: true, min: 1, max: 256 } } as const;
 const object = { type: 'object' } as const;
-const list = { type: 'list' } as const;
 const map = { type: 'map' } as const;
 const text = { type: 'string' } as const;
 const bool = { type: 'boolean' } as const;
@@ -25,7 +24,7 @@ const POOL_MEMBERS = {
   Policies: object, DeletionProtection: text, LambdaConfig: object, AutoVerifiedAttributes: { type: 'stringList' }, AliasAttributes: { type: 'stringList' },
   UsernameAttributes: { type: 'stringList' }, SmsVerificationMessage: text, EmailVerificationMessage: text, EmailVerificationSubject: text,
   VerificationMessageTemplate: object, SmsAuthenticationMessage: text, UserAttributeUpdateSettings: object, MfaConfiguration: text, DeviceConfiguration: object,
-  EmailConfiguration: object, SmsConfiguration: object, UserPoolTags: map, AdminCreateUserConfig: object, Schema: list, UserPoolAddOns: object,
+  EmailConfiguration: object, SmsConfiguration: object, UserPoolTags: map, AdminCreateUserConfig: object, Schema: { type: 'list', max: 50, items: 'object' }, UserPoolAddOns: object,
   UsernameConfiguration: object, AccountRecoverySetting: object, UserPoolTier: { type: 'string', enum: ['LITE', 'ESSENTIALS', 'PLUS'] },
 } as const;
 
@@ -53,7 +52,7 @@ export const CONTROL_OPERATIONS: Readonly<Record<string, ControlOperation>> = {
     run: (i, c) => c.setUserPoolMfaConfig(i),
   },
   GetUserPoolMfaConfig: { input: POOL, run: (i, c) => c.getUserPoolMfaConfig(String(i['UserPoolId'])) },
-  AddCustomAttributes: { input: { ...POOL, CustomAttributes: { type: 'list', required: true, max: 25 } }, run: (i, c) => (c.addCustomAttributes(i), {}) },
+  AddCustomAttributes: { input: { ...POOL, CustomAttributes: { type: 'list', required: true, max: 25, items: 'object' } }, run: (i, c) => (c.addCustomAttributes(i), {}) },
   TagResource: { input: { ...ARN, Tags: { ...map, required: true } }, run: (i, c) => (c.tagResource(String(i['ResourceArn']), i['Tags'] as Record<string, string>), {}) },
   UntagResource: { input: { ...ARN, TagKeys: { type: 'stringList', required: true } }, run: (i, c) => (c.untagResource(String(i['ResourceArn']), i['TagKeys'] as string[]), {}) },
   ListTagsForResource: { input: ARN, run: (i, c) => ({ Tags: c.listTagsForResource(String(i['ResourceArn'])) }) },
@@ -66,9 +65,9 @@ export const CONTROL_OPERATIONS: Readonly<Record<string, ControlOperation>> = {
   DescribeUserPoolDomain: { input: DOMAIN, run: (i, c) => ({ DomainDescription: c.describeUserPoolDomain(String(i['Domain'])) }) },
   UpdateUserPoolDomain: { input: { ...DOMAIN, ...POOL, CustomDomainConfig: object, ManagedLoginVersion: int }, run: (i, c) => c.updateUserPoolDomain(i) },
   DeleteUserPoolDomain: { input: { ...DOMAIN, ...POOL }, run: (i, c) => (c.deleteUserPoolDomain(i), {}) },
-  CreateResourceServer: { input: { ...SERVER, Name: { type: 'string', required: true }, Scopes: { type: 'list', max: 100 } }, run: (i, c) => ({ ResourceServer: c.createResourceServer(i) }) },
+  CreateResourceServer: { input: { ...SERVER, Name: { type: 'string', required: true }, Scopes: { type: 'list', max: 100, items: 'object' } }, run: (i, c) => ({ ResourceServer: c.createResourceServer(i) }) },
   DescribeResourceServer: { input: SERVER, run: (i, c) => ({ ResourceServer: c.describeResourceServer(String(i['UserPoolId']), String(i['Identifier'])) }) },
-  UpdateResourceServer: { input: { ...SERVER, Name: { type: 'string', required: true }, Scopes: { type: 'list', max: 100 } }, run: (i, c) => ({ ResourceServer: c.updateResourceServer(i) }) },
+  UpdateResourceServer: { input: { ...SERVER, Name: { type: 'string', required: true }, Scopes: { type: 'list', max: 100, items: 'object' } }, run: (i, c) => ({ ResourceServer: c.updateResourceServer(i) }) },
   DeleteResourceServer: { input: SERVER, run: (i, c) => (c.deleteResourceServer(String(i['UserPoolId']), String(i['Identifier'])), {}) },
   ListResourceServers: { input: { ...POOL, MaxResults: { type: 'integer', min: 1, max: 50 }, NextToken: text }, run: (i, c) => ({ ResourceServers: c.listResourceServers(String(i['UserPoolId'])) }) },
 };

@@ -185,6 +185,7 @@ export class CognitoControl {
   addCustomAttributes(input: Json): void {
     const doc = this.pool(String(input['UserPoolId']));
     const added = (input['CustomAttributes'] as Json[] | undefined) ?? [];
+    checkSchema(added, 'customAttributes');
     const existing = (doc['SchemaAttributes'] as Json[] | undefined) ?? [];
     for (const a of added) {
       const name = `custom:${String(a['Name'])}`;
@@ -220,8 +221,9 @@ export class CognitoControl {
   updateUserPoolClient(input: Json): UserPoolClientDoc {
     const pool = this.pool(String(input['UserPoolId']));
     const current = this.client(pool.Id, String(input['ClientId']));
+    const { ClientSecret: _never, ...update } = input;
     const doc = this.checkedClient(pool, {
-      ...input,
+      ...update,
       ClientName: input['ClientName'] ?? current.ClientName,
       ...(current.ClientSecret ? { ClientSecret: current.ClientSecret } : {}),
       CreationDate: current.CreationDate,
@@ -403,15 +405,32 @@ export class CognitoControl {
   }
 }
 
+/** Schema attributes (CreateUserPool's Schema, AddCustomAttributes): each a structure with a name of 1 to 20 characters. */
+function checkSchema(items: readonly Json[], at: string): void {
+  for (const item of items) {
+    const name = item['Name'];
+    if (typeof name !== 'string') throw invalid(`1 validation error detected: Value null at '${at}.member.name' failed to satisfy constraint: Member must not be null`);
+    if (name.length < 1 || name.length > 20 || !/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(name)) throw validation(name, `${at}.member.name`, 'Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length between 1 and 20');
+  }
+}
+
 function checkName(value: unknown, at: string, max: number): void {
   if (typeof value !== 'string' || value === '') throw invalid(`1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`);
   if ([...value].length > max) throw validation(value, at, `Member must have length less than or equal to ${max}`);
   if (!NAME.test(value)) throw validation(value, at, 'Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+');
 }
 
-/** The checks CreateUserPool and UpdateUserPool share: password policy ranges and the enum members. */
+/** The checks CreateUserPool and UpdateUserPool share: the structures, password policy ranges and the enum members. */
 function checkPoolMembers(input: Json): void {
-  const policy = ((input['Policies'] as Json | undefined)?.['PasswordPolicy'] as Json | undefined) ?? {};
+  const policies = input['Policies'] as Json | undefined;
+  const policyBlock = policies?.['PasswordPolicy'];
+  if (policyBlock !== undefined && (typeof policyBlock !== 'object' || policyBlock === null || Array.isArray(policyBlock))) throw new CognitoError('SerializationException', 'Unexpected value for member PasswordPolicy: expected a structure.');
+  for (const [k, v] of Object.entries((policyBlock as Json | undefined) ?? {})) {
+    const kind = k === 'MinimumLength' || k === 'TemporaryPasswordValidityDays' || k === 'PasswordHistorySize' ? 'number' : 'boolean';
+    if (typeof v !== kind) throw new CognitoError('SerializationException', `Unexpected value for member PasswordPolicy.${k.slice(0, 64)}: expected a ${kind === 'number' ? 'number' : 'boolean'}.`);
+  }
+  if (input['Schema'] !== undefined) checkSchema(input['Schema'] as Json[], 'schema');
+  const policy = (policyBlock as Json | undefined) ?? {};
   const min = policy['MinimumLength'];
   if (min !== undefined && !(Number(min) >= 6 && Number(min) <= 99)) {
     throw validation(min, 'policies.passwordPolicy.minimumLength', `Member must have value ${Number(min) < 6 ? 'greater than or equal to 6' : 'less than or equal to 99'}`);

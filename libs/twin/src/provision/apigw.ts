@@ -45,6 +45,7 @@ const restApi: ResourceHandler = {
       id ? { id, rootId: String(recorded?.['rootId']) } : undefined,
     )) as Json;
     const apiId = String(made['id']);
+    ctx.remember({ id: apiId, rootId: made['rootResourceId'] });
     return {
       record: { id: apiId, rootId: made['rootResourceId'] },
       attributes: {

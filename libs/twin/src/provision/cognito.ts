@@ -113,6 +113,7 @@ const userPool: ResourceHandler = {
       if (existing && id) await idp(ctx, 'DeleteUserPool', { UserPoolId: id });
       const made = await idp(ctx, 'CreateUserPool', input, existing || !id ? undefined : { id });
       poolId = String((made['UserPool'] as Json)['Id']);
+      ctx.remember({ id: poolId, forceNew: fingerprint });
       if (mfa) await idp(ctx, 'SetUserPoolMfaConfig', { UserPoolId: poolId, ...mfa });
     }
     const doc = (await idp(ctx, 'DescribeUserPool', { UserPoolId: poolId }))['UserPool'] as Json;

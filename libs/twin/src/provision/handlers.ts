@@ -45,6 +45,11 @@ export interface ApplyContext {
   readonly users: CognitoService;
   readonly directory: CognitoDirectory;
   readonly userReports: StackUserReport[];
+  /**
+   * Records what the resource being applied is, as soon as AWS made it: a later step of the same apply that fails
+   * (the MFA configuration of a new pool, say) must not leave a resource no start knows of.
+   */
+  remember(record: Json): void;
 }
 
 /**

@@ -56,15 +56,21 @@ export async function provisionStack(options: ProvisionOptions): Promise<Provisi
   const warnings = unemulated(stack);
   const ctx: ApplyContext = {
     aws: options.aws, stack, region: options.region, accountId: options.accountId, defaultTags: defaultTags(stack, options.variables),
-    warnings, users: options.users, directory: options.directory, userReports: [],
+    warnings, users: options.users, directory: options.directory, userReports: [], remember: () => undefined,
   };
   placeholderLambdas(stack, ctx);
 
   const present = new Set(stack.types().flatMap((t) => stack.resources(t).map((r) => r.address)));
   const stale = store.addresses().filter((a) => !present.has(a.address) && handled(a.type));
   stale.sort((a, b) => (HANDLERS.get(b.type)?.rank ?? 0) - (HANDLERS.get(a.type)?.rank ?? 0));
+  // A REST API the stack keeps is rebuilt whole below: what it no longer has goes with the rebuild, in AWS's order.
+  const keptApis = new Set<unknown>(stack.resources('aws_api_gateway_rest_api').map((r) => store.addressRecord(r.address)?.record['id']).filter((id) => typeof id === 'string'));
   for (const a of stale) {
     const handler = HANDLERS.get(a.type) as ResourceHandler;
+    if (a.type !== 'aws_api_gateway_rest_api' && keptApis.has(apiOf(a.record))) {
+      store.forgetAddress(a.address);
+      continue;
+    }
     try {
       await handler.remove(a.record, ctx);
     } catch (err) {
@@ -78,6 +84,7 @@ export async function provisionStack(options: ProvisionOptions): Promise<Provisi
     const handler = HANDLERS.get(r.type) as ResourceHandler;
     const args = argumentsOf(stack, r, options.variables);
     const recorded = store.addressRecord(r.address)?.record;
+    ctx.remember = (record) => store.recordAddress(r.address, r.type, record);
     let applied;
     try {
       applied = await handler.apply(r, args, recorded, ctx);
@@ -88,6 +95,11 @@ export async function provisionStack(options: ProvisionOptions): Promise<Provisi
     stack.register(r.address, applied.attributes);
   }
   return { stackUsers: ctx.userReports, warnings };
+}
+
+/** The REST API a recorded API Gateway resource belongs to, if it is one. */
+function apiOf(record: Json): unknown {
+  return record['api'] ?? (Array.isArray(record['path']) ? record['path'][1] : undefined);
 }
 
 /** A resource's arguments with references resolved; the few that may name what the twin does not build are kept as written. */

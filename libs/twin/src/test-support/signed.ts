@@ -18,6 +18,10 @@ export interface SignedCall {
   /** Sign at another time (an expired signature). @default the twin's clock */
   readonly at?: number;
   readonly region?: string;
+  /** The X-Amz-Date to sign with, as written (an impossible one, say). @default from `at` */
+  readonly amzDate?: string;
+  /** What is changed after signing: another body, headers the signature does not cover. */
+  readonly tamper?: { readonly body?: string; readonly headers?: Record<string, string> };
 }
 
 /** One signed call; the answer's status, headers and text. */
@@ -25,7 +29,7 @@ export async function signedCall(t: RunningTwin, call: SignedCall): Promise<{ st
   const url = new URL(call.path ?? '/', t.base);
   const body = call.body === undefined ? Buffer.alloc(0) : Buffer.from(call.body);
   const at = call.at ?? t.twin.ctx.clock.now();
-  const amzDate = iso(at);
+  const amzDate = call.amzDate ?? iso(at);
   const credentials = call.credentials ?? t.twin.account.credentials();
   const headers: Record<string, string> = { host: url.host, 'x-amz-date': amzDate };
   if (call.contentType ?? (call.target ? 'application/x-amz-json-1.1' : undefined)) headers['content-type'] = call.contentType ?? 'application/x-amz-json-1.1';
@@ -34,8 +38,9 @@ export async function signedCall(t: RunningTwin, call: SignedCall): Promise<{ st
   const scope = `${amzDate.slice(0, 8)}/${call.region ?? 'eu-west-1'}/${call.service}/aws4_request`;
   const signature = signatureOf({ method: call.method ?? 'POST', url: url.pathname + url.search, headers, body }, signed, amzDate, scope, credentials.secretAccessKey);
   headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
-  const { host: _host, ...sent } = headers;
-  const res = await fetch(url, { method: call.method ?? 'POST', headers: sent, body: call.method === 'GET' || call.method === 'DELETE' ? undefined : body });
+  const { host: _host, ...sent } = { ...headers, ...call.tamper?.headers };
+  const sentBody = call.tamper?.body !== undefined ? Buffer.from(call.tamper.body) : body;
+  const res = await fetch(url, { method: call.method ?? 'POST', headers: sent, body: call.method === 'GET' || call.method === 'DELETE' ? undefined : sentBody });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }

@@ -152,8 +152,8 @@ function attributeChanges(head: Resource, base: Resource): AttributeChange[] {
 /**
  * A replaced resource gets new computed attributes (id, ARN): every resource whose force-new attribute refers to one
  * of them is replaced too, as Terraform plans it (the pool's replacement takes its domain and its users along). A
- * reference to an argument the configuration sets (a name) stays known and replaces nothing. Repeats until no new
- * replacement follows.
+ * reference to an argument the configuration sets stays known, and replaces something only when that argument
+ * changed. Repeats until no new replacement follows.
  */
 function propagateReplacements(changes: ResourceChange[], head: Map<string, Resource>, base: Map<string, Resource>): void {
   for (let grew = true; grew; ) {
@@ -165,7 +165,7 @@ function propagateReplacements(changes: ResourceChange[], head: Map<string, Reso
       for (const rule of STATEFUL_TYPES[h.type]?.forceNew ?? []) {
         const value = h.body[rule.path.split('.')[0]];
         if (value === undefined) continue;
-        const cause = referencedComputed(value, replaced);
+        const cause = referencedNew(value, replaced, base);
         if (cause) caused.push({ path: rule.path, before: value, after: value, forceNew: true, ignored: false, replacedWith: cause });
       }
       if (caused.length === 0) continue;
@@ -179,11 +179,15 @@ function propagateReplacements(changes: ResourceChange[], head: Map<string, Reso
   }
 }
 
-/** The replaced resource a value refers to through an attribute its configuration does not set, if any. */
-function referencedComputed(value: unknown, replaced: Map<string, Resource>): string | undefined {
+/**
+ * The replaced resource a value refers to through an attribute that is new after the apply, if any: one its
+ * configuration does not set (computed: an id, an ARN), or one it sets to another value than before.
+ */
+function referencedNew(value: unknown, replaced: Map<string, Resource>, base: Map<string, Resource>): string | undefined {
   for (const m of JSON.stringify(value).matchAll(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)/g)) {
     const target = replaced.get(m[1]);
-    if (target && !(m[2] in target.body)) return m[1];
+    if (!target) continue;
+    if (!(m[2] in target.body) || !jsonEqual(target.body[m[2]], base.get(m[1])?.body[m[2]])) return m[1];
   }
   return undefined;
 }

@@ -18,7 +18,9 @@ export type PatchKind = 'string' | 'boolean' | 'integer' | 'number' | 'nullable-
 export type PatchRule =
   | { readonly path: string; readonly kind: PatchKind; readonly member?: readonly string[] }
   | { readonly path: string; readonly map: PatchKind; readonly member?: readonly string[] }
-  | { readonly path: string; readonly set: true; readonly member?: readonly string[] };
+  | { readonly path: string; readonly set: true; readonly member?: readonly string[] }
+  /** A set whose item is the path's last segment (`/binaryMediaTypes/image~1png`), add/remove without a value. */
+  | { readonly path: string; readonly pathSet: true; readonly member: readonly string[] };
 
 const badRequest = (message: string) => new AwsError('BadRequestException', message);
 
@@ -84,6 +86,14 @@ function applyOne(doc: Record<string, unknown>, op: PatchOperation, rules: reado
       if (op.op === 'remove') delete map[key];
       else map[key] = convert(op.value ?? undefined, rule.map, op.path);
       set(doc, target, Object.keys(map).length > 0 ? map : undefined);
+      return;
+    }
+    if ('pathSet' in rule) {
+      if (segments.length !== ruleSegments.length || !ruleSegments.every((s, i) => s === '*' || s === segments[i])) continue;
+      const item = unescapePointer(segments[ruleSegments.indexOf('*')]);
+      const items = ((get(doc, target) as unknown[] | undefined) ?? []).filter((x) => x !== item);
+      if (op.op === 'remove') set(doc, target, items.length > 0 ? items : undefined);
+      else set(doc, target, [...items, item]);
       return;
     }
     if ('set' in rule) {

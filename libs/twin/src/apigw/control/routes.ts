@@ -1,6 +1,7 @@
 import { AwsError } from '../../aws/errors';
 import type { AwsCall, RestReply, RestService } from '../../aws/front';
 import type { ApiGatewayControl } from './service';
+import { shaped, SHAPES } from './shapes';
 
 type Json = Record<string, unknown>;
 
@@ -124,8 +125,8 @@ function decodeSegment(segment: string): string {
 }
 
 function tagResource(c: ApiGatewayControl, arn: string, body: Json): boolean {
-  const tags = body['tags'];
-  if (typeof tags !== 'object' || tags === null || Object.values(tags).some((v) => typeof v !== 'string')) throw new AwsError('BadRequestException', 'tags must be a map of strings');
+  const { tags } = shaped(body, SHAPES.tags);
+  if (tags === undefined) throw new AwsError('BadRequestException', 'tags must be a map of strings');
   c.tagResources(c.tagTarget(arn), tags as Record<string, string>);
   return true;
 }

@@ -5,9 +5,10 @@ import { randomString } from '../../shared/ids';
 import type { TwinStore } from '../../store/store';
 import {
   APIGW, type AuthorizerDoc, type DeploymentDoc, type GatewayResponseDoc, type IntegrationDoc, type IntegrationResponseDoc, type MethodDoc,
-  type MethodResponseDoc, type MethodSettingDoc, type ResourceDoc, type RestApiDoc, type StageDoc,
+  type MethodResponseDoc, type MethodSettingDoc, type ResourceDoc, type RestApiDoc, type StageDoc, visible,
 } from './docs';
 import { applyPatch, unescapePointer, type PatchRule } from './patch';
+import { shaped, SHAPES } from './shapes';
 
 type Json = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ const SETTING_PATHS: Readonly<Record<string, readonly [keyof MethodSettingDoc, '
 const REST_API_PATCH: PatchRule[] = [
   { path: '/name', kind: 'string' }, { path: '/description', kind: 'string' }, { path: '/apiKeySource', kind: 'string' }, { path: '/policy', kind: 'string' },
   { path: '/disableExecuteApiEndpoint', kind: 'boolean' }, { path: '/minimumCompressionSize', kind: 'nullable-integer' },
-  { path: '/binaryMediaTypes/*', map: 'string', member: ['_binaryMediaTypes'] }, { path: '/endpointConfiguration/types/0', kind: 'string', member: ['endpointConfiguration', 'types', '0'] },
+  { path: '/binaryMediaTypes/*', pathSet: true, member: ['binaryMediaTypes'] }, { path: '/endpointConfiguration/types/0', kind: 'string', member: ['endpointConfiguration', 'types', '0'] },
   { path: '/endpointConfiguration/ipAddressType', kind: 'string' }, { path: '/endpointConfiguration/vpcEndpointIds', set: true },
 ];
 const RESOURCE_PATCH: PatchRule[] = [{ path: '/pathPart', kind: 'string' }, { path: '/parentId', kind: 'string' }];
@@ -98,12 +99,13 @@ export class ApiGatewayControl {
 
   // ---- REST APIs
 
-  createRestApi(call: AwsCall, input: Json, ids: { id?: string; rootId?: string } = {}): RestApiDoc {
+  createRestApi(call: AwsCall, body: Json, ids: { id?: string; rootId?: string } = {}): RestApiDoc {
+    if (body['body'] !== undefined) throw bad('Importing an OpenAPI definition (body) is not emulated by the local twin; declare aws_api_gateway_resource and aws_api_gateway_method resources instead.');
+    const input = shaped(body, SHAPES.restApi);
     const name = input['name'];
     if (typeof name !== 'string' || name.trim() === '') throw bad('Invalid REST API name specified. The name must be non-empty.');
     const types = ((input['endpointConfiguration'] as Json | undefined)?.['types'] as string[] | undefined) ?? ['EDGE'];
-    if (!Array.isArray(types) || types.length !== 1 || !ENDPOINT_TYPES.includes(types[0])) throw bad(`Invalid endpoint configuration types: ${JSON.stringify(types)}. One of ${ENDPOINT_TYPES.join(', ')}.`);
-    if (input['body'] !== undefined) throw bad('Importing an OpenAPI definition (body) is not emulated by the local twin; declare aws_api_gateway_resource and aws_api_gateway_method resources instead.');
+    if (types.length !== 1 || !ENDPOINT_TYPES.includes(types[0])) throw bad(`Invalid endpoint configuration types: ${JSON.stringify(types)}. One of ${ENDPOINT_TYPES.join(', ')}.`);
     const id = ids.id ?? randomString(ID, 10);
     const rootId = ids.rootId ?? randomString(ID, 10);
     const { tags, ...members } = input;
@@ -123,9 +125,7 @@ export class ApiGatewayControl {
 
   getRestApi(id: string): RestApiDoc {
     const doc = this.api(id);
-    const types = (doc['_binaryMediaTypes'] as Json | undefined) ?? {};
-    const { _binaryMediaTypes: _t, ...rest } = doc as Json;
-    return { ...(rest as RestApiDoc), ...(Object.keys(types).length ? { binaryMediaTypes: Object.keys(types) } : {}), tags: this.store.tags(this.apiArn(doc)) };
+    return { ...(visible(doc) as RestApiDoc), tags: this.store.tags(this.apiArn(doc)) };
   }
 
   getRestApis(): RestApiDoc[] {
@@ -142,11 +142,12 @@ export class ApiGatewayControl {
   deleteRestApi(id: string): void {
     const doc = this.api(id);
     this.store.transaction(() => {
+      // The stages' tags go by ARN: list the stages before they go.
+      for (const s of this.store.resources<StageDoc>(APIGW.stage, id)) this.store.untag(this.stageArn(doc, s.doc.stageName));
       for (const kind of Object.values(APIGW)) {
         if (kind === APIGW.api || kind === APIGW.account) continue;
         for (const r of this.store.resources(kind, id)) this.store.deleteResource(kind, r.id);
       }
-      for (const s of this.store.resources<StageDoc>(APIGW.stage, id)) this.store.untag(this.stageArn(doc, s.doc.stageName));
       this.store.deleteResource(APIGW.api, id);
       this.store.untag(this.apiArn(doc));
     });
@@ -180,7 +181,7 @@ export class ApiGatewayControl {
   createResource(apiId: string, parentId: string, input: Json, id = randomString(ID, 6)): ResourceDoc {
     this.api(apiId);
     const parent = this.resource(apiId, parentId);
-    const pathPart = input['pathPart'];
+    const pathPart = shaped(input, SHAPES.resource)['pathPart'];
     this.checkPathPart(apiId, parent, pathPart, undefined);
     const doc: ResourceDoc = { id, parentId: parent.id, pathPart: pathPart as string, path: join(parent.path, pathPart as string) };
     this.store.putResource({ kind: APIGW.resource, id: `${apiId}/${id}`, parent: apiId, doc });
@@ -263,10 +264,12 @@ export class ApiGatewayControl {
     this.resource(apiId, resourceId);
     const httpMethod = verb.toUpperCase();
     if (!HTTP_METHODS.includes(httpMethod)) throw bad('Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY');
-    const authorizationType = input['authorizationType'];
+    const members = shaped(input, SHAPES.method);
+    const authorizationType = members['authorizationType'];
     if (typeof authorizationType !== 'string' || !AUTH_TYPES.includes(authorizationType)) throw bad(`Invalid authorization type specified. Valid options are ${AUTH_TYPES.join(',')}`);
+    if (this.store.resource(APIGW.method, `${apiId}/${resourceId}/${httpMethod}`)) throw conflict('Method already exists for this resource');
     const doc = this.checkedMethod(apiId, {
-      ...input, httpMethod, apiKeyRequired: input['apiKeyRequired'] === true, _resourceId: resourceId,
+      ...members, httpMethod, apiKeyRequired: members['apiKeyRequired'] === true, _resourceId: resourceId,
     } as MethodDoc);
     this.store.putResource({ kind: APIGW.method, id: `${apiId}/${resourceId}/${httpMethod}`, parent: apiId, doc });
     return visibleMethod(doc);
@@ -290,7 +293,7 @@ export class ApiGatewayControl {
   putMethodResponse(apiId: string, resourceId: string, verb: string, status: string, input: Json): MethodResponseDoc {
     const method = this.method(apiId, resourceId, verb);
     if (!STATUS.test(status)) throw bad('Invalid status code specified: must be an HTTP status code 100-599');
-    const response: MethodResponseDoc = { ...pick(input, ['responseParameters', 'responseModels']), statusCode: status };
+    const response: MethodResponseDoc = { ...shaped(input, SHAPES.methodResponse), statusCode: status };
     this.putMethodDoc(apiId, { ...method, methodResponses: { ...(method.methodResponses ?? {}), [status]: response } });
     return response;
   }
@@ -319,8 +322,7 @@ export class ApiGatewayControl {
     const method = this.method(apiId, resourceId, verb);
     const integration = checkedIntegration({
       connectionType: 'INTERNET', timeoutInMillis: 29000, cacheNamespace: resourceId, cacheKeyParameters: [],
-      ...pick(input, ['type', 'uri', 'connectionType', 'connectionId', 'credentials', 'requestParameters', 'requestTemplates', 'passthroughBehavior', 'contentHandling', 'timeoutInMillis', 'cacheNamespace', 'cacheKeyParameters', 'tlsConfig', 'integrationTarget']),
-      ...(input['httpMethod'] !== undefined ? { httpMethod: input['httpMethod'] } : {}),
+      ...shaped(input, SHAPES.integration),
     } as unknown as IntegrationDoc);
     // A PUT replaces the integration but keeps its integration responses, as API Gateway does.
     const next = { ...integration, ...(method.methodIntegration?.integrationResponses ? { integrationResponses: method.methodIntegration.integrationResponses } : {}) };
@@ -352,7 +354,7 @@ export class ApiGatewayControl {
     const method = this.method(apiId, resourceId, verb);
     const integration = this.getIntegration(apiId, resourceId, verb);
     if (!STATUS.test(status)) throw bad('Invalid status code specified: must be an HTTP status code 100-599');
-    const response = checkedIntegrationResponse({ ...pick(input, ['selectionPattern', 'responseParameters', 'responseTemplates', 'contentHandling']), statusCode: status });
+    const response = checkedIntegrationResponse({ ...shaped(input, SHAPES.integrationResponse), statusCode: status });
     this.putMethodDoc(apiId, { ...method, methodIntegration: { ...integration, integrationResponses: { ...(integration.integrationResponses ?? {}), [status]: response } } });
     return response;
   }
@@ -406,7 +408,7 @@ export class ApiGatewayControl {
 
   createAuthorizer(apiId: string, input: Json, id = randomString(ID, 6)): AuthorizerDoc {
     this.api(apiId);
-    const doc = checkedAuthorizer({ ...pick(input, ['name', 'type', 'providerARNs', 'authType', 'authorizerUri', 'authorizerCredentials', 'identitySource', 'identityValidationExpression', 'authorizerResultTtlInSeconds']), id } as AuthorizerDoc);
+    const doc = checkedAuthorizer({ ...shaped(input, SHAPES.authorizer), id } as AuthorizerDoc);
     this.store.putResource({ kind: APIGW.authorizer, id: `${apiId}/${id}`, parent: apiId, doc });
     return doc;
   }
@@ -439,8 +441,9 @@ export class ApiGatewayControl {
   // ---- deployments
 
   /** A deployment freezes the API as it is now; with a `stageName`, that stage serves it (created when absent). */
-  createDeployment(call: AwsCall, apiId: string, input: Json, id = randomString(ID, 6)): DeploymentDoc {
+  createDeployment(call: AwsCall, apiId: string, body: Json, id = randomString(ID, 6)): DeploymentDoc {
     this.api(apiId);
+    const input = shaped(body, SHAPES.deployment);
     const methods = this.store.resources<MethodDoc>(APIGW.method, apiId).map((r) => r.doc);
     if (methods.length === 0) throw bad("The REST API doesn't contain any methods");
     const bare = methods.find((m) => !m.methodIntegration);
@@ -497,8 +500,9 @@ export class ApiGatewayControl {
 
   // ---- stages (and their method settings)
 
-  createStage(call: AwsCall, apiId: string, input: Json): StageDoc {
+  createStage(call: AwsCall, apiId: string, body: Json): StageDoc {
     const api = this.api(apiId);
+    const input = shaped(body, SHAPES.stage);
     const stageName = input['stageName'];
     if (typeof stageName !== 'string' || !STAGE_NAME.test(stageName)) throw bad('Stage name only allows a-zA-Z0-9_- and must be 1 to 128 characters.');
     this.deployment(apiId, String(input['deploymentId']));
@@ -506,7 +510,7 @@ export class ApiGatewayControl {
     const now = this.seconds();
     const { tags, ...members } = input;
     const doc: StageDoc = {
-      ...pick(members, ['description', 'cacheClusterSize', 'variables', 'documentationVersion', 'canarySettings', 'clientCertificateId']),
+      ...pick(members, ['description', 'cacheClusterSize', 'variables', 'documentationVersion', 'clientCertificateId']),
       stageName, deploymentId: String(input['deploymentId']), cacheClusterEnabled: members['cacheClusterEnabled'] === true, cacheClusterStatus: members['cacheClusterEnabled'] === true ? 'AVAILABLE' : 'NOT_AVAILABLE',
       methodSettings: {}, tracingEnabled: members['tracingEnabled'] === true, createdDate: now, lastUpdatedDate: now,
     };
@@ -593,7 +597,7 @@ export class ApiGatewayControl {
     if (!RESPONSE_TYPES.includes(type)) throw bad(`Invalid gateway response type specified: ${type.slice(0, 64)}`);
     const status = input['statusCode'];
     if (status !== undefined && !STATUS.test(String(status))) throw bad('Invalid status code specified: must be an HTTP status code 100-599');
-    const doc: GatewayResponseDoc = { ...pick(input, ['statusCode', 'responseParameters', 'responseTemplates']), responseType: type, defaultResponse: false };
+    const doc: GatewayResponseDoc = { ...shaped(input, SHAPES.gatewayResponse), responseType: type, defaultResponse: false };
     this.store.putResource({ kind: APIGW.gatewayResponse, id: `${apiId}/${type}`, parent: apiId, doc });
     return doc;
   }

@@ -125,7 +125,12 @@ export class GatewayModels {
       for (const { doc: stage } of store.resources<StageDoc>(APIGW.stage, api.id)) {
         const deployment = store.resource<DeploymentDoc>(APIGW.deployment, `${api.id}/${stage.deploymentId}`)?.doc;
         if (!deployment) continue;
-        model.stages.set(stage.stageName, this.stageModel(api, stage, deployment, warnings, liveAuthorizers));
+        // One stage the twin cannot make sense of costs that stage only, never the gateway (or the process).
+        try {
+          model.stages.set(stage.stageName, this.stageModel(api, stage, deployment, warnings, liveAuthorizers));
+        } catch (err) {
+          warnings.push(`REST API ${api.name} (${api.id}), stage ${stage.stageName} is not served: ${(err as Error).message}`);
+        }
       }
       apis.set(api.id, model);
     }
