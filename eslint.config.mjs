@@ -83,6 +83,8 @@ export default [
   ...twinLayer(['logs', 'sts'], ['cognito', 'apigw', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
   ...twinLayer(['provision'], ['hosted-ui', 'demo', 'app', 'cli']),
   ...twinLayer(['hosted-ui', 'demo'], ['provision', 'app', 'cli']),
+  // TLS (the local CA and the HTTPS-only server) stands beside the layers: it knows nothing of AWS.
+  ...twinLayer(['tls'], ['shared', 'stack', 'store', 'aws', 'cognito', 'apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
   {
     // Tests build partial fixtures of synthesized JSON; loose types there are deliberate.
     files: TEST_FILES,

@@ -113,6 +113,13 @@ describe(`walk-through against ${target.kind === 'twin' ? 'the local twin' : 'AW
     expect(res.status).toBe(200);
   });
 
+  // Against a twin over HTTPS (`nx run dev:e2e:tls`), everything a client sees names https, as on AWS.
+  (process.env['E2E_TLS_SPKI'] ? it : it.skip)('over HTTPS: every URL of the outputs and the tokens\' issuer carry https://', () => {
+    for (const url of [target.invokeUrl, target.hostedUiBaseUrl, target.issuerUrl, target.cognitoEndpoint]) expect(url).toMatch(/^https:\/\//);
+    expect(claimsOf(tokens.id_token)['iss']).toBe(target.issuerUrl);
+    expect(claimsOf(tokens.access_token)['iss']).toBe(target.issuerUrl);
+  });
+
   it('ID token on the protected route: 200 with the mock content, raw or with Bearer', async () => {
     for (const header of [tokens.id_token, `Bearer ${tokens.id_token}`]) {
       const res = await api(target.routes.protected, header);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: synthesizes the dev stack and runs it in the local twin on http://localhost:4010 (the port of the
-// dev callback URL), with its state in .twin/dev. Ctrl+C stops it; state survives restarts.
+// dev callback URL), with its state in .twin/dev. Ctrl+C stops it; state survives restarts. `npm run start:tls` (or
+// `npm start -- --tls`) serves https://localhost:4010 instead, with the local CA of .twin/dev/tls.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { workspaceRoot } from './bundle.mjs';

@@ -9,14 +9,14 @@ import { mintIdToken } from '../src/testing/expired-token';
 /**
  * The twin side of `npm run bench:twin`: the given stack with stage throttling off (the benchmark measures the
  * gateway, not the stack's rate limit) and the authorizer result cache at `--ttl` seconds. Prints one JSON line
- * `{ port, invokeUrl, routes, idToken }` once listening; stops on SIGTERM.
+ * `{ port, invokeUrl, routes, idToken, caFile }` once listening; stops on SIGTERM. `--tls` serves HTTPS (`twin --tls`).
  */
 export async function main(args: string[]): Promise<number> {
-  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600]' }, () => serve(args));
+  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600] [--tls]' }, () => serve(args));
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { 'stack-file': { type: 'string', required: true }, ttl: { type: 'string' } });
+  const { values } = parseFlags(args, { 'stack-file': { type: 'string', required: true }, ttl: { type: 'string' }, tls: { type: 'boolean' } });
   const stackFile = values['stack-file'] as string;
   const ttl = Number(values.ttl ?? '300');
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) throw new UsageError('--ttl must be 0 to 3600 seconds');
@@ -24,13 +24,15 @@ async function serve(args: string[]): Promise<number> {
   const json = model.json as { resource: Record<string, Record<string, Record<string, unknown>>> };
   for (const authorizer of Object.values(json.resource['aws_api_gateway_authorizer'] ?? {})) authorizer['authorizer_result_ttl_in_seconds'] = ttl;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-twin-'));
-  const twin = await buildApp({ stack: new StackModel(json, stackFile), dataDir, apiGateway: { throttling: false, accessLog: () => undefined } });
+  const twin = await buildApp({ stack: new StackModel(json, stackFile), dataDir, tls: values.tls === true, apiGateway: { throttling: false, accessLog: () => undefined } });
   await twin.app.listen({ host: '127.0.0.1', port: 0 });
   const address = twin.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no TCP address');
-  twin.setBaseUrl(`http://127.0.0.1:${address.port}`);
+  twin.setBaseUrl(`${twin.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`);
   const outputs = twin.outputs();
   const value = (name: string) => outputs[name]?.value as string;
+  // A new pool's keys are made in the background; asking for its JWKS makes sure they are there before minting.
+  twin.cognito.directory.byId(value('user_pool_id'))?.jwks();
   const idToken = await mintIdToken({
     dataDir,
     userPoolId: value('user_pool_id'),
@@ -39,7 +41,7 @@ async function serve(args: string[]): Promise<number> {
     email: 'bench@example.com',
     exp: Math.floor(Date.now() / 1000) + 3600,
   });
-  process.stdout.write(`${JSON.stringify({ port: address.port, invokeUrl: value('api_invoke_url'), routes: outputs['api_routes']?.value, idToken })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: address.port, invokeUrl: value('api_invoke_url'), routes: outputs['api_routes']?.value, idToken, caFile: twin.tls?.caFile })}\n`);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   await twin.close();
   rmSync(dataDir, { recursive: true, force: true });

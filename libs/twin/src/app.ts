@@ -1,4 +1,6 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { httpsOnlyServer } from './tls/https-only';
+import { ensureTls, type TwinTls } from './tls/local-ca';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
@@ -43,11 +45,19 @@ export interface TwinConfig {
    */
   readonly clock?: TwinClock;
   /**
-   * The twin's base URL (`http://127.0.0.1:<port>`), when known before listening; the CLI sets it after listen
-   * with `setBaseUrl`.
-   * @default 'http://127.0.0.1'
+   * The twin's base URL (`http://127.0.0.1:<port>`, `https://` with `tls`), when known before listening; the CLI
+   * sets it after listen with `setBaseUrl`.
+   * @default 'http://127.0.0.1' ('https://127.0.0.1' with `tls`)
    */
   readonly baseUrl?: string;
+  /**
+   * Serve HTTPS only, as AWS does, with a certificate for `127.0.0.1`, `::1` and `localhost` issued by a local CA
+   * made once per data directory (`<dataDir>/tls`, private keys mode 0600). Issuers, JWKS, hosted UI and invoke URLs
+   * then carry `https://`; clients trust the CA through `NODE_EXTRA_CA_CERTS` or `AWS_CA_BUNDLE`. A plain-HTTP
+   * request on the port gets a 400 naming the https URL.
+   * @default false
+   */
+  readonly tls?: boolean;
   /**
    * scrypt cost of password hashes. Tests may lower it; the default is OWASP-equivalent.
    * @default DEFAULT_SCRYPT ({ N: 32768, r: 8, p: 3 })
@@ -107,6 +117,8 @@ export interface TwinApp {
   readonly account: AwsAccount;
   /** Users the stack declares, with the temporary password generated for them at this start, if any. */
   readonly stackUsers: readonly StackUserReport[];
+  /** The TLS material served with `tls`: the CA file clients trust, the certificate's SPKI pin and expiry. */
+  readonly tls?: TwinTls;
   /** Sets the base URL (after listen). */
   setBaseUrl(url: string): void;
   /**
@@ -128,12 +140,14 @@ const SYSTEM_CLOCK: TwinClock = { now: () => Date.now() };
 export async function buildApp(config: TwinConfig): Promise<TwinApp> {
   const stack = config.stack === undefined ? undefined : typeof config.stack === 'string' ? StackModel.fromFile(config.stack) : config.stack;
   const clock = config.clock ?? SYSTEM_CLOCK;
-  let base = (config.baseUrl ?? 'http://127.0.0.1').replace(/\/+$/, '');
+  let base = (config.baseUrl ?? (config.tls ? 'https://127.0.0.1' : 'http://127.0.0.1')).replace(/\/+$/, '');
   const variables = stack ? variablesOf(stack, config) : {};
   const provider = stack ? providerOf(stack, variables) : {};
   const store = TwinStore.open(config.dataDir);
   try {
     store.prune(clock.now());
+    // Certificates are checked by clients against the real time, not the twin's clock.
+    const tls = config.tls ? ensureTls(config.dataDir) : undefined;
     const account = twinAccount(store, { accountId: config.accountId ?? provider.accountId, region: config.region ?? provider.region ?? 'us-east-1' });
     const directory = new CognitoDirectory(store, { baseUrl: () => base, now: () => clock.now(), generateKey: config.generateKey });
     const service = new CognitoService(directory, store, clock, { scrypt: config.scrypt, onMessage: config.onMessage });
@@ -163,9 +177,12 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       // AWS API calls and API calls to the stages take their own paths ahead of Fastify's routing; the hosted UI,
       // OAuth and OIDC go through Fastify. `inject` (tests) always goes through Fastify, where the same two plugins
       // answer the same way.
-      serverFactory: (handler) => createServer((req, res) => {
-        if (!front.serve(req, res) && !apiGateway.serve(req, res)) handler(req, res);
-      }),
+      serverFactory: (handler) => {
+        const serve = (req: IncomingMessage, res: ServerResponse) => {
+          if (!front.serve(req, res) && !apiGateway.serve(req, res)) handler(req, res);
+        };
+        return tls ? httpsOnlyServer(tls, serve) : createServer(serve);
+      },
     });
     app.setErrorHandler(handleError);
     app.setNotFoundHandler(notFound);
@@ -185,10 +202,11 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       apiGateway,
       account,
       stackUsers,
+      tls,
       setBaseUrl(url: string) {
         base = url.replace(/\/+$/, '');
       },
-      outputs: () => twinOutputs(stack, base, account, directory, stackUsers, warnings),
+      outputs: () => twinOutputs(stack, base, account, directory, stackUsers, warnings, tls),
       async close() {
         if (closed) return;
         closed = true;
@@ -208,12 +226,12 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
 /**
  * The stack's outputs resolved to twin values (AWS URLs mapped to the twin's), plus the twin's own: `twin_endpoint_url`,
  * `twin_region`, `twin_account_id`, `twin_access_key_id` and `twin_secret_access_key` (sensitive), what an AWS SDK or
- * Terraform needs to act on the twin; `cognito_idp_endpoint` (the base URL); and `temporary_passwords` (sensitive:
+ * Terraform needs to act on the twin; `twin_ca_file` with `tls`; `cognito_idp_endpoint` (the base URL); and `temporary_passwords` (sensitive:
  * user name → the temporary password valid now, for the stack's users that have not yet replaced theirs).
  */
-function twinOutputs(stack: StackModel | undefined, base: string, account: AwsAccount, directory: CognitoDirectory, users: readonly StackUserReport[], warnings: string[]): TerraformOutputs {
+function twinOutputs(stack: StackModel | undefined, base: string, account: AwsAccount, directory: CognitoDirectory, users: readonly StackUserReport[], warnings: string[], tls: TwinTls | undefined): TerraformOutputs {
   const customDomains = directory.domains().filter((d) => d.custom).map((d) => d.domain);
-  const out = { ...(stack ? outputsOf(stack, twinUrls(base, customDomains), warnings) : {}), ...accountOutputs(base, account) };
+  const out = { ...(stack ? outputsOf(stack, twinUrls(base, customDomains), warnings) : {}), ...accountOutputs(base, account, tls?.caFile) };
   const passwords: Record<string, string> = {};
   for (const u of users) if (u.temporaryPassword !== undefined) passwords[u.username] = u.temporaryPassword;
   if (Object.keys(passwords).length > 0) out['temporary_passwords'] = { sensitive: true, type: ['map', 'string'], value: passwords };

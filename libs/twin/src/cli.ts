@@ -7,9 +7,10 @@ import { mapTerraformOutputs, readTwinOutputs } from './outputs';
 import type { DeliveredMessage } from './cognito/service';
 import { DataDirError } from './store/data-dir';
 import { StackError } from './stack/stack-model';
+import { TlsError } from './tls/local-ca';
 
-const USAGE = `usage: twin --stack <name> [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE] [--timings-file FILE]
-       twin --empty [--port N] [--data-dir DIR] [--outputs-file FILE] [--timings-file FILE]
+const USAGE = `usage: twin --stack <name> [--tls] [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE] [--timings-file FILE]
+       twin --empty [--tls] [--port N] [--data-dir DIR] [--outputs-file FILE] [--timings-file FILE]
        twin map-outputs --terraform-outputs FILE --twin-outputs FILE --out FILE
 
 Runs the synthesized stack cdktf.out/stacks/<name>/cdk.tf.json offline on 127.0.0.1: its Cognito user pools
@@ -19,12 +20,16 @@ the credentials its outputs file names, and what they create is served at once.
 
   --stack NAME          stack to run (synthesized first when cdk.tf.json is missing)       default: dev
   --empty               no stack: an empty account to deploy to
+  --tls                 serve HTTPS only, as AWS does, with a certificate from a local CA made once
+                        in <data-dir>/tls; prints the CA file to trust (NODE_EXTRA_CA_CERTS for Node,
+                        AWS_CA_BUNDLE for the AWS SDKs, the AWS CLI and Terraform's AWS provider)
   --port N              port on 127.0.0.1; 0 picks a free one                               default: 0
   --data-dir DIR        AWS resources, users, tokens, keys and credentials                  default: .twin/<stack>
                         (created if absent)                                                    (.twin/account with --empty)
   --outputs-file FILE   write the outputs once ready, in the shape of \`terraform output -json\`: the
                         stack's (resolved to twin URLs) and the twin's own (twin_endpoint_url,
-                        twin_region, twin_account_id, twin_access_key_id, twin_secret_access_key)
+                        twin_region, twin_account_id, twin_access_key_id, twin_secret_access_key,
+                        twin_ca_file with --tls)
   --stack-file FILE     run this cdk.tf.json instead of the synthesized one
   --timings-file FILE   append one JSON line per AWS API call answered (service, operation, status, ms)
 
@@ -40,9 +45,10 @@ interface Options {
   outputsFile?: string;
   stackFile?: string;
   timingsFile?: string;
+  tls: boolean;
 }
 
-const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' }, 'timings-file': { type: 'string' } } as const;
+const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, tls: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' }, 'timings-file': { type: 'string' } } as const;
 
 function parse(args: string[]): Options | 'help' {
   const { values, help } = parseFlags(args, FLAGS);
@@ -52,7 +58,7 @@ function parse(args: string[]): Options | 'help' {
   if (stack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - and _)`);
   const port = Number(values.port ?? '0');
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
-  return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'], timingsFile: values['timings-file'] };
+  return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'], timingsFile: values['timings-file'], tls: values.tls === true };
 }
 
 /**
@@ -88,9 +94,9 @@ async function serve(opts: Options): Promise<number> {
   let twin: TwinApp;
   try {
     const timings = opts.timingsFile ? createWriteStream(resolve(opts.timingsFile), { flags: 'a' }) : undefined;
-    twin = await buildApp({ stack: stackFile, dataDir, onMessage: printMessage, onAwsCall: timings ? (r) => timings.write(`${JSON.stringify(r)}\n`) : undefined });
+    twin = await buildApp({ stack: stackFile, dataDir, tls: opts.tls, onMessage: printMessage, onAwsCall: timings ? (r) => timings.write(`${JSON.stringify(r)}\n`) : undefined });
   } catch (err) {
-    if (err instanceof StackError || err instanceof DataDirError) {
+    if (err instanceof StackError || err instanceof DataDirError || err instanceof TlsError) {
       process.stderr.write(`twin: ${err.message}\n`);
       return 1;
     }
@@ -102,7 +108,7 @@ async function serve(opts: Options): Promise<number> {
     await twin.app.listen({ host: '127.0.0.1', port: opts.port });
     const address = twin.app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-    base = `http://127.0.0.1:${address.port}`;
+    base = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
   } catch (err) {
     await twin.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -208,6 +214,14 @@ function summary(twin: TwinApp, base: string, stack: string | undefined, dataDir
     `  AWS endpoint (AWS_ENDPOINT_URL for Terraform and the AWS SDK): ${base}`,
     `  Account ${twin.account.accountId}, region ${twin.account.defaultRegion}, access key ${accessKeyId} (the secret key is in the outputs file)`,
   ];
+  if (twin.tls) {
+    lines.push(
+      `  HTTPS only: the certificate for 127.0.0.1 and localhost (valid to ${twin.tls.notAfter.toISOString().slice(0, 10)}) is issued by the local CA ${twin.tls.caFile}${twin.tls.made === 'ca' ? ' (made at this start: trust it once)' : ''}`,
+      '  Trust it in the shell that runs your clients:',
+      `    export NODE_EXTRA_CA_CERTS=${twin.tls.caFile}   # Node clients (aws-jwt-verify, openid-client, fetch)`,
+      `    export AWS_CA_BUNDLE=${twin.tls.caFile}   # the AWS SDKs, the AWS CLI and Terraform's AWS provider`,
+    );
+  }
   for (const pool of twin.cognito.directory.all()) {
     lines.push(`  User pool ${pool.settings.name} (${pool.id})`, `    Issuer: ${pool.issuer}`);
     const ui = pool.hostedUiBase();

@@ -11,11 +11,13 @@ export function twinUrls(base: string, customDomains: readonly string[] = []): U
 /**
  * The twin's own outputs: `twin_endpoint_url`, `twin_region`, `twin_account_id`, `twin_access_key_id` and
  * `twin_secret_access_key` (sensitive), what an AWS SDK or Terraform needs to act on the twin, and
- * `cognito_idp_endpoint` (the base URL, by which the e2e suite knows a twin).
+ * `cognito_idp_endpoint` (the base URL, by which the e2e suite knows a twin); over HTTPS, `twin_ca_file` (the local
+ * CA's certificate, what `NODE_EXTRA_CA_CERTS` and `AWS_CA_BUNDLE` name).
  */
-export function accountOutputs(base: string, account: AwsAccount): TerraformOutputs {
+export function accountOutputs(base: string, account: AwsAccount, caFile?: string): TerraformOutputs {
   const credentials = account.credentials();
   return {
+    ...(caFile ? { twin_ca_file: output(caFile) } : {}),
     twin_endpoint_url: output(base),
     twin_region: output(account.defaultRegion),
     twin_account_id: output(account.accountId),
@@ -37,6 +39,7 @@ export function readTwinOutputs(json: unknown, source: string): { base: string; 
     if (outputs[name] === undefined) throw new Error(`${source} lacks the output ${name}. Fix: use the outputs file the twin writes.`);
     own[name] = outputs[name];
   }
+  if (outputs['twin_ca_file'] !== undefined) own['twin_ca_file'] = outputs['twin_ca_file'];
   return { base, outputs: own };
 }
 

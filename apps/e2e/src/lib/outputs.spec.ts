@@ -31,6 +31,12 @@ describe('outputs', () => {
     expect(() => parseTarget(withoutKey)).toThrow(/output "twin_access_key_id" is missing/);
   });
 
+  it('recognises a twin over HTTPS (--tls) the same way', () => {
+    const twin = { ...outputs, cognito_idp_endpoint: o('https://127.0.0.1:4010'), twin_access_key_id: o('AKIAEXAMPLE'), twin_secret_access_key: o('secret') };
+    expect(parseTarget(twin)).toMatchObject({ kind: 'twin', cognitoEndpoint: 'https://127.0.0.1:4010' });
+    expect(parseTarget({ ...twin, cognito_idp_endpoint: o('https://cognito-idp.eu-west-1.amazonaws.com') })).toMatchObject({ kind: 'aws' });
+  });
+
   it('names a missing or malformed output and the fix', () => {
     const { app_client_id: _drop, ...rest } = outputs;
     expect(() => parseTarget(rest)).toThrow(/output "app_client_id" is missing or not a string/);

@@ -58,7 +58,7 @@ export function parseTarget(outputs: Outputs, source = 'outputs'): E2eTarget {
   const url = (v: unknown): v is string => str(v) && /^https?:\/\//.test(v);
   const routes = get('api_routes', (v): v is E2eTarget['routes'] => typeof v === 'object' && v !== null && ['public', 'protected', 'scoped'].every((k) => str((v as Record<string, unknown>)[k])), 'an object with public, protected and scoped paths');
   const endpoint = outputs['cognito_idp_endpoint']?.value;
-  const isTwin = typeof endpoint === 'string' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(endpoint);
+  const isTwin = typeof endpoint === 'string' && /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(endpoint);
   return {
     kind: isTwin ? 'twin' : 'aws',
     invokeUrl: get('api_invoke_url', url, 'a URL').replace(/\/+$/, ''),

@@ -16,6 +16,8 @@ export function runPostmanCollection(collection: string, variables: Record<strin
         reporters: ['cli'],
         reporter: { cli: { noSummary: false, noBanner: true } },
         timeoutRequest: 30_000,
+        // Against a twin over HTTPS: its CA, as `newman run --ssl-extra-ca-certs` would take it.
+        ...(process.env['E2E_CA_FILE'] ? { sslExtraCaCerts: process.env['E2E_CA_FILE'] } : {}),
       },
       (err, summary) => {
         if (err) return reject(err);

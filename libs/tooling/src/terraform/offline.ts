@@ -66,6 +66,8 @@ export interface TwinAccount {
   readonly accountId: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The CA file of a twin that serves HTTPS (`--tls`): what AWS_CA_BUNDLE names for the provider. */
+  readonly caFile?: string;
 }
 
 /** The variable that names a running twin's outputs file. */
@@ -92,9 +94,15 @@ export function twinAccount(root: string, env: NodeJS.ProcessEnv = process.env):
     if (typeof v !== 'string' || v === '') throw new PreflightError(`${file} has no ${name}: it is not the outputs file of a twin. Fix: point ${TWIN_OUTPUTS_VARIABLE} at the --outputs-file a twin wrote.`);
     return v;
   };
-  const account = { file, endpoint: get('twin_endpoint_url'), region: get('twin_region'), accountId: get('twin_account_id'), accessKeyId: get('twin_access_key_id'), secretAccessKey: get('twin_secret_access_key') };
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(account.endpoint)) throw new PreflightError(`${file}: twin_endpoint_url ${account.endpoint} is not a loopback twin; the twin configuration never sends calls elsewhere.`);
-  const probe = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${account.endpoint}/`)}).then(() => process.exit(0), () => process.exit(1))`], { timeout: 10_000 });
+  const endpoint = get('twin_endpoint_url');
+  if (!/^https?:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) throw new PreflightError(`${file}: twin_endpoint_url ${endpoint} is not a loopback twin; the twin configuration never sends calls elsewhere.`);
+  // A twin over HTTPS: the CA the user trusts (AWS_CA_BUNDLE) wins, else the one the twin names.
+  const caFile = endpoint.startsWith('https://') ? env['AWS_CA_BUNDLE'] || (typeof json['twin_ca_file']?.value === 'string' ? String(json['twin_ca_file'].value) : undefined) : undefined;
+  if (endpoint.startsWith('https://') && (!caFile || !existsSync(caFile))) {
+    throw new PreflightError(`the twin at ${endpoint} serves HTTPS but ${caFile ? `its CA file ${caFile} does not exist` : 'no CA file is known'}. Fix: set AWS_CA_BUNDLE to the ca.pem the twin printed at start.`);
+  }
+  const account: TwinAccount = { file, endpoint, region: get('twin_region'), accountId: get('twin_account_id'), accessKeyId: get('twin_access_key_id'), secretAccessKey: get('twin_secret_access_key'), ...(caFile ? { caFile } : {}) };
+  const probe = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${account.endpoint}/`)}).then(() => process.exit(0), () => process.exit(1))`], { timeout: 10_000, env: { ...env, ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) } });
   if (probe.status !== 0) throw new PreflightError(`the twin of ${file} does not answer at ${account.endpoint} (stopped?): start it again (npm run twin -- --empty), or set ${TWIN_OUTPUTS_VARIABLE} to a running twin's outputs file.`);
   return account;
 }
@@ -114,5 +122,6 @@ export function twinEnv(account: TwinAccount, env: NodeJS.ProcessEnv): NodeJS.Pr
     AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
     AWS_MAX_ATTEMPTS: '1',
     AWS_EC2_METADATA_DISABLED: 'true',
+    ...(account.caFile ? { AWS_CA_BUNDLE: account.caFile } : {}),
   };
 }

@@ -147,6 +147,11 @@ describe('terraform targets (stub terraform on PATH)', () => {
     expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/is not a loopback twin; the twin configuration never sends calls elsewhere/);
     writeFileSync(file, JSON.stringify(twinOutputs('http://127.0.0.1:9')));
     expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/does not answer at http:\/\/127\.0\.0\.1:9 \(stopped\?\)/);
+    // A twin over HTTPS (`--tls`) needs its CA: the outputs file's twin_ca_file, or the user's AWS_CA_BUNDLE.
+    writeFileSync(file, JSON.stringify(twinOutputs('https://127.0.0.1:9')));
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/the twin at https:\/\/127\.0\.0\.1:9 serves HTTPS but no CA file is known\. Fix: set AWS_CA_BUNDLE to the ca\.pem the twin printed/);
+    writeFileSync(file, JSON.stringify({ ...twinOutputs('https://127.0.0.1:9'), twin_ca_file: { value: join(root, 'gone.pem') } }));
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/serves HTTPS but its CA file .*gone\.pem does not exist/);
     expect(calls()).toEqual([]);
   });
 

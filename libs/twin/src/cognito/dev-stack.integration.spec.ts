@@ -21,7 +21,7 @@ describe('the twin of the real dev stack (Cognito part)', () => {
     expect(pool.settings).toMatchObject({ usernameAttributes: ['email'], allowAdminCreateUserOnly: true, mfa: 'OFF' });
     expect(pool.domains.map((d) => d.domain)).toEqual(['secure-api-dev-login']);
     expect(pool.clients).toHaveLength(1);
-    expect(pool.clients[0].settings).toMatchObject({ allowedOAuthFlows: ['code', 'implicit'], preventUserExistenceErrors: true, callbackUrls: ['http://localhost:4010/callback'] });
+    expect(pool.clients[0].settings).toMatchObject({ allowedOAuthFlows: ['code', 'implicit'], preventUserExistenceErrors: true, callbackUrls: ['http://localhost:4010/callback', 'https://localhost:4010/callback'] });
     expect(pool.resourceServers.map((r) => r.scopes)).toEqual([['api/orders.read']]);
     expect(t.twin.stackUsers).toEqual([expect.objectContaining({ username: 'demo@example.com', status: 'FORCE_CHANGE_PASSWORD', generated: true })]);
   });

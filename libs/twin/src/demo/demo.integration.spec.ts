@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mintExpiredIdToken } from '../testing/expired-token';
 import { frontDoor, startTwin, synthDevStack, withLocalPort, type RunningTwin } from '../test-support';
@@ -147,13 +148,6 @@ describe('the demo page in headless Chromium', () => {
     await door?.close();
   });
 
-  async function callAndRead(page: Page, path: string, kind: 'none' | 'id' | 'access'): Promise<{ line: string; body: string }> {
-    // The click handler marks the call as pending before its first await; wait for the status to replace that.
-    await page.click(`button[data-path="${path}"][data-call="${kind}"]`);
-    await page.waitForSelector('#resultLine:is(.ok, .bad)');
-    return { line: String(await page.textContent('#resultLine')), body: String(await page.textContent('#resultBody')) };
-  }
-
   it('signs in with code + PKCE (first-login password change), shows the user and calls the API with and without tokens', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -235,3 +229,94 @@ describe('the demo page in headless Chromium', () => {
     await context.close();
   }, 30_000);
 });
+
+/**
+ * The same walk-through over HTTPS (`--tls`): Chromium trusts the twin's certificate by its SPKI pin, as a user's
+ * browser would trust the local CA; no certificate error is ignored wholesale.
+ */
+describe('the demo page over HTTPS in headless Chromium', () => {
+  let t: RunningTwin;
+  let browser: Browser;
+  let origin: string;
+  let temporaryPassword: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    origin = `https://localhost:${port}`;
+    t = await startTwin({ json: withLocalPort(devJson, port), port, tls: true });
+    temporaryPassword = String(t.twin.stackUsers.find((u) => u.username === 'demo@example.com')?.temporaryPassword);
+    browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${t.twin.tls?.spki}`],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('serves the demo on the https callback, signs in with code + PKCE on the https hosted UI and calls the API', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const configJson = (await (await page.goto(`${t.base}/callback/config.json`))?.json()) as { client: { redirectUri: string; logoutUri: string }; hostedUi: { url: string }; apis: { invokeUrl: string }[] };
+    expect(configJson.client).toMatchObject({ redirectUri: `${origin}/callback`, logoutUri: `${origin}/` });
+    expect(configJson.hostedUi.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/auth\//);
+    expect(configJson.apis[0].invokeUrl).toMatch(/^https:\/\//);
+
+    await page.goto(`${origin}/callback`);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.click('#signInCode');
+    await page.waitForSelector('#signInFormUsername');
+    expect(new URL(page.url()).protocol).toBe('https:');
+    await page.fill('#signInFormUsername', 'demo@example.com');
+    await page.fill('#signInFormPassword', temporaryPassword);
+    await page.click('button[name=signInSubmitButton]');
+    await page.waitForSelector('#newPassword');
+    await page.fill('#newPassword', NEW_PASSWORD);
+    await page.fill('#confirmPassword', NEW_PASSWORD);
+    await page.click('button[name=changePasswordSubmitButton]');
+    await page.waitForSelector('#user:not([hidden])');
+    expect(page.url()).toBe(`${origin}/callback`);
+    const idClaims = JSON.parse(String(await page.textContent('#idClaims'))) as { payload: Record<string, unknown> };
+    expect(String(idClaims.payload['iss'])).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/eu-west-1_/);
+    // The hosted UI's session cookie is Secure over HTTPS.
+    const cookies = await context.cookies();
+    expect(cookies.length).toBeGreaterThan(0);
+    expect(cookies.every((c) => c.secure)).toBe(true);
+
+    const noToken = await callAndRead(page, '/hello', 'none');
+    expect(noToken.line).toContain('-> 401');
+    const withId = await callAndRead(page, '/hello', 'id');
+    expect(withId.line).toContain('-> 200');
+    await context.close();
+  }, 60_000);
+
+  it('without the pin, Chromium refuses the certificate: the twin is trusted only the way a user trusts it', async () => {
+    const plain = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await plain.newPage();
+      await expect(page.goto(`${origin}/callback`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+    } finally {
+      await plain.close();
+    }
+  }, 30_000);
+});
+
+async function callAndRead(page: Page, path: string, kind: 'none' | 'id' | 'access'): Promise<{ line: string; body: string }> {
+  // The click handler marks the call as pending before its first await; wait for the status to replace that.
+  await page.click(`button[data-path="${path}"][data-call="${kind}"]`);
+  await page.waitForSelector('#resultLine:is(.ok, .bad)');
+  return { line: String(await page.textContent('#resultLine')), body: String(await page.textContent('#resultBody')) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

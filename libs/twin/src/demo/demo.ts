@@ -47,12 +47,15 @@ const PAGE_HEADERS = {
 
 /**
  * Derives the demo page's configuration from what the twin serves: the first app client with a callback URL ending in
- * `/callback`, the hosted UI domain of its pool, and every REST API stage with its routes.
+ * `/callback` (of the twin's scheme when it has both), the hosted UI domain of its pool, and every REST API stage with its routes.
  */
 export function demoConfig(directory: CognitoDirectory, baseUrl: () => string, gateway: ApiGatewayTwin): DemoConfig {
   for (const pool of directory.all()) {
     for (const client of pool.clients) {
-      const redirectUri = client.settings.callbackUrls.find((u) => /^https?:\/\/[^/]+\/callback$/.test(u));
+      // Over HTTPS, the callback served over HTTPS (a page on http:// would not reach a twin that speaks only TLS).
+      const candidates = client.settings.callbackUrls.filter((u) => /^https?:\/\/[^/]+\/callback$/.test(u));
+      const scheme = baseUrl().startsWith('https://') ? 'https:' : 'http:';
+      const redirectUri = candidates.find((u) => u.startsWith(scheme)) ?? candidates[0];
       if (!redirectUri) continue;
       const domain = pool.domains.find((d) => !d.custom) ?? pool.domains[0];
       if (!domain) throw new DemoUnavailable(`The pool ${pool.settings.name} of client ${client.settings.name} has no domain: the hosted UI needs one (aws_cognito_user_pool_domain).`);
@@ -62,7 +65,7 @@ export function demoConfig(directory: CognitoDirectory, baseUrl: () => string, g
           id: client.id,
           name: client.settings.name,
           redirectUri,
-          logoutUri: client.settings.logoutUrls[0],
+          logoutUri: client.settings.logoutUrls.find((u) => u.startsWith(scheme)) ?? client.settings.logoutUrls[0],
           flows: [...client.settings.allowedOAuthFlows],
           scopes: [...client.settings.allowedScopes],
         },

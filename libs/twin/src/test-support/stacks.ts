@@ -360,7 +360,7 @@ export function synthDevStack(): Record<string, unknown> {
   }
 }
 
-/** Points every `http://localhost:<port>` URL of the stack's app clients at another port. */
+/** Points every `http://localhost:<port>` and `https://localhost:<port>` URL of the stack's app clients at another port. */
 export function withLocalPort(json: Record<string, unknown>, port: number): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(json).replace(/http:\/\/localhost:\d+/g, `http://localhost:${port}`)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(json).replace(/(https?):\/\/localhost:\d+/g, `$1://localhost:${port}`)) as Record<string, unknown>;
 }

@@ -44,12 +44,13 @@ export async function startTwin(options: Partial<TwinConfig> & { json?: Json; li
     stack: options.empty ? undefined : options.stack ?? new StackModel(options.json ?? fixtureStack(), 'fixture'),
     dataDir,
   });
-  let base = 'http://127.0.0.1';
+  const scheme = options.tls ? 'https' : 'http';
+  let base = `${scheme}://127.0.0.1`;
   if (options.listen !== false) {
     await twin.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
     const address = twin.app.server.address();
     if (!address || typeof address === 'string') throw new Error('no address');
-    base = `http://127.0.0.1:${address.port}`;
+    base = `${scheme}://127.0.0.1:${address.port}`;
     twin.setBaseUrl(base);
   }
   return {
