@@ -7,6 +7,7 @@ import { mapTerraformOutputs, readTwinOutputs } from './outputs';
 import type { DeliveredMessage } from './cognito/service';
 import { DataDirError } from './store/data-dir';
 import { StackError } from './stack/stack-model';
+import { ofTwinScheme } from './shared/scheme';
 import { TlsError } from './tls/local-ca';
 
 const USAGE = `usage: twin --stack <name> [--tls] [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE] [--timings-file FILE]
@@ -231,7 +232,7 @@ function summary(twin: TwinApp, base: string, stack: string | undefined, dataDir
       if (!ui || !s.oauthEnabled || s.callbackUrls.length === 0) continue;
       for (const flow of s.allowedOAuthFlows) {
         if (flow === 'client_credentials') continue;
-        const q = new URLSearchParams({ client_id: client.id, response_type: flow === 'code' ? 'code' : 'token', scope: s.allowedScopes.join(' '), redirect_uri: s.callbackUrls[0] });
+        const q = new URLSearchParams({ client_id: client.id, response_type: flow === 'code' ? 'code' : 'token', scope: s.allowedScopes.join(' '), redirect_uri: String(ofTwinScheme(s.callbackUrls, base)) });
         lines.push(`    Sign in (${s.name}, ${flow === 'code' ? 'code grant' : 'implicit grant'}): ${ui}/login?${q}`);
       }
     }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiGatewayTwin } from '../apigw/api-gateway';
 import type { CognitoDirectory } from '../cognito/pools';
+import { ofTwinScheme } from '../shared/scheme';
 import { DEMO_CSS, DEMO_HTML, DEMO_JS } from './private/page';
 
 /** What the callback page needs to sign in and call the API; served at `/callback/config.json`. */
@@ -52,10 +53,7 @@ const PAGE_HEADERS = {
 export function demoConfig(directory: CognitoDirectory, baseUrl: () => string, gateway: ApiGatewayTwin): DemoConfig {
   for (const pool of directory.all()) {
     for (const client of pool.clients) {
-      // Over HTTPS, the callback served over HTTPS (a page on http:// would not reach a twin that speaks only TLS).
-      const candidates = client.settings.callbackUrls.filter((u) => /^https?:\/\/[^/]+\/callback$/.test(u));
-      const scheme = baseUrl().startsWith('https://') ? 'https:' : 'http:';
-      const redirectUri = candidates.find((u) => u.startsWith(scheme)) ?? candidates[0];
+      const redirectUri = ofTwinScheme(client.settings.callbackUrls.filter((u) => /^https?:\/\/[^/]+\/callback$/.test(u)), baseUrl());
       if (!redirectUri) continue;
       const domain = pool.domains.find((d) => !d.custom) ?? pool.domains[0];
       if (!domain) throw new DemoUnavailable(`The pool ${pool.settings.name} of client ${client.settings.name} has no domain: the hosted UI needs one (aws_cognito_user_pool_domain).`);
@@ -65,7 +63,7 @@ export function demoConfig(directory: CognitoDirectory, baseUrl: () => string, g
           id: client.id,
           name: client.settings.name,
           redirectUri,
-          logoutUri: client.settings.logoutUrls.find((u) => u.startsWith(scheme)) ?? client.settings.logoutUrls[0],
+          logoutUri: ofTwinScheme(client.settings.logoutUrls, baseUrl()),
           flows: [...client.settings.allowedOAuthFlows],
           scopes: [...client.settings.allowedScopes],
         },

@@ -129,6 +129,8 @@ describe('twin --tls', () => {
     expect(out).toContain('(made at this start: trust it once)');
     expect(out).toMatch(/Hosted UI: https:\/\/127\.0\.0\.1:\d+\/auth\/twin-test/);
     expect(out).toMatch(/Issuer: https:\/\/127\.0\.0\.1:\d+\/eu-west-1_/);
+    // The sign-in links take the client's https callback: an http one would land on a port that speaks only TLS.
+    expect(out).toMatch(/Sign in \(web, code grant\): https:\/\/127\.0\.0\.1:\d+\/auth\/twin-test\/login\?\S*redirect_uri=https%3A%2F%2Fapp\.example\.com%2Fcb/);
     expect(`${out}${c.err()}`).not.toMatch(/PRIVATE KEY/);
     const file = JSON.parse(readFileSync(outputs, 'utf8')) as Record<string, { value: unknown }>;
     expect(file['twin_ca_file'].value).toBe(caFile);
