@@ -18,6 +18,8 @@ function boundaries(tests) {
       { sourceTag: 'type:twin', onlyDependOnLibsWithTags: ['type:util', ...testing] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:util', ...testing] },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing] },
+      // Business code (Lambda handlers): bundled into functions by path, never imported by constructs or stacks.
+      { sourceTag: 'type:handler', onlyDependOnLibsWithTags: ['type:util', ...testing] },
       { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:shared'] },
       { sourceTag: 'scope:prod', onlyDependOnLibsWithTags: ['scope:shared'] },
       { sourceTag: 'scope:twin', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -81,6 +83,8 @@ export default [
   ...twinLayer(['cognito'], ['apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
   ...twinLayer(['apigw'], ['cognito', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
   ...twinLayer(['logs', 'sts'], ['cognito', 'apigw', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
+  // Lambda: runs functions' own bundles in child processes; knows nothing of API Gateway or Cognito.
+  ...twinLayer(['lambda'], ['cognito', 'apigw', 'logs', 'sts', 'provision', 'hosted-ui', 'demo', 'app', 'cli']),
   ...twinLayer(['provision'], ['hosted-ui', 'demo', 'app', 'cli']),
   ...twinLayer(['hosted-ui', 'demo'], ['provision', 'app', 'cli']),
   // TLS (the local CA and the HTTPS-only server) stands beside the layers: it knows nothing of AWS.

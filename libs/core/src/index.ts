@@ -6,3 +6,4 @@ export { PRODUCTION_POLICY } from './lib/production-policy';
 export { Duration, durationProp, validateDuration, wholeAmount } from './lib/duration';
 export type { DurationUnit } from './lib/duration';
 export { AWS_PROVIDER_CONSTRAINT, requireAwsProvider } from './lib/provider-version';
+export { LOG_RETENTION_DAYS, logRetentionDays } from './lib/log-retention';

@@ -119,7 +119,7 @@ describe('Integration.httpProxy', () => {
 });
 
 describe('Integration.lambdaProxy', () => {
-  it('invokes the function with POST through the region-specific invoke URI, and grants API Gateway the invoke from this route', () => {
+  it('invokes the function with POST through the region-specific invoke URI, and grants API Gateway the invoke from this stage, method and path only', () => {
     const t = route(Integration.lambdaProxy(FN), 'GET /orders/{id}');
     t.hasResourceProperties('aws_api_gateway_integration', {
       type: 'AWS_PROXY',
@@ -132,14 +132,14 @@ describe('Integration.lambdaProxy', () => {
       action: 'lambda:InvokeFunction',
       function_name: FN,
       principal: 'apigateway.amazonaws.com',
-      source_arn: `${Template.ref(api, 'execution_arn')}/*/GET/orders/*`,
+      source_arn: `${Template.ref(api, 'execution_arn')}/v1/GET/orders/*`,
     });
   });
 
-  it('grants every method for ANY, and the root path as "/"', () => {
+  it('grants every method for ANY (and the root path as "/"), still on the one stage', () => {
     const t = route(Integration.lambdaProxy(FN), 'ANY /');
     const api = t.resource('aws_api_gateway_rest_api');
-    t.hasResourceProperties('aws_lambda_permission', { source_arn: `${Template.ref(api, 'execution_arn')}/*/*/` });
+    t.hasResourceProperties('aws_lambda_permission', { source_arn: `${Template.ref(api, 'execution_arn')}/v1/*/` });
   });
 
   it('takes a function resource, a timeout, and leaves the permission out when asked', () => {
@@ -150,6 +150,11 @@ describe('Integration.lambdaProxy', () => {
 
   it('throws when the function ARN is not a Lambda ARN', () => {
     expectInvalid(() => route(Integration.lambdaProxy('orders')), 'routes["GET /x/{id}"].integration.functionArn', /is not a Lambda function ARN/);
+  });
+
+  it("throws when the function's own timeout is above the 29 s integration limit; 29 s itself is allowed", () => {
+    expectInvalid(() => route(Integration.lambdaProxy({ arn: FN, timeout: Duration.seconds(30) })), 'routes["GET /x/{id}"].integration.function.timeout', /is above API Gateway's 29 s integration limit.*Fix: set the function's timeout to at most Duration\.seconds\(29\)/);
+    expect(() => route(Integration.lambdaProxy({ arn: FN, timeout: Duration.seconds(29) }))).not.toThrow();
   });
 
   it('throws when the timeout is out of range', () => {

@@ -50,6 +50,12 @@ export interface HttpProxyOptions {
 export interface LambdaFunctionRef {
   /** The function ARN, optionally qualified by version or alias. */
   readonly arn: string;
+  /**
+   * The function's own timeout (`NodejsFunction` sets it): a route refuses one above API Gateway's 29 s integration
+   * limit, where the caller would get a 504 while the function runs on.
+   * @default - unknown: not checked
+   */
+  readonly timeout?: Duration;
 }
 
 /** Options of an AWS_PROXY (Lambda proxy) integration. */
@@ -81,7 +87,7 @@ export interface LambdaProxyOptions {
 export type IntegrationConfig =
   | { readonly type: 'MOCK'; readonly statusCode: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
   | { readonly type: 'HTTP_PROXY'; readonly url: string; readonly allowInsecureHttp: boolean; readonly timeout: IntegrationTimeout }
-  | { readonly type: 'AWS_PROXY'; readonly functionArn: string; readonly grantInvoke: boolean; readonly timeout: IntegrationTimeout };
+  | { readonly type: 'AWS_PROXY'; readonly functionArn: string; readonly functionTimeout?: Duration; readonly grantInvoke: boolean; readonly timeout: IntegrationTimeout };
 
 /** An integration's timeout as given: the `timeout` Duration, or the deprecated `timeoutMs`; checked with the route. */
 export interface IntegrationTimeout {
@@ -118,13 +124,15 @@ export class Integration {
   }
 
   /**
-   * An AWS_PROXY integration that invokes a Lambda function with the whole request as its event.
+   * An AWS_PROXY integration that invokes a Lambda function with the whole request as its event: a function ARN, a
+   * `NodejsFunction` (`@secure-api/function`), or any resource with an `arn`.
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
    */
   static lambdaProxy(fn: string | LambdaFunctionRef, options: LambdaProxyOptions = {}): Integration {
     return new Integration({
       type: 'AWS_PROXY',
       functionArn: typeof fn === 'string' ? fn : fn.arn,
+      functionTimeout: typeof fn === 'string' ? undefined : fn.timeout,
       grantInvoke: options.grantInvoke ?? true,
       timeout: { value: options.timeout, legacyMs: options.timeoutMs },
     });

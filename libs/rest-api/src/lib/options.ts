@@ -110,5 +110,5 @@ export interface CacheOptions {
   readonly ttlSeconds?: number;
 }
 
-/** Retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** Retention periods CloudWatch Logs accepts, in days (kept here for existing imports; defined in core). */
+export { LOG_RETENTION_DAYS } from '@secure-api/core';

@@ -13,11 +13,10 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
-import { atSynth, Duration, durationProp, isUnresolved, regionOf, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
+import { atSynth, Duration, durationProp, isUnresolved, logRetentionDays, regionOf, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
 import type { IAuthorizer, IRestApi } from './authorizer';
 import {
   CACHE_CLUSTER_SIZES,
-  LOG_RETENTION_DAYS,
   type CacheClusterSize,
   type CacheOptions,
   type CorsOptions,
@@ -255,6 +254,7 @@ export class RestApi extends Construct implements IRestApi {
     const ctx: MethodContext = {
       restApiId: this.restApiId,
       executionArn: this.executionArn,
+      stageName: stage.stageName,
       region: () => regionOf(this),
       cors,
       cacheOn: stage.cache !== undefined,
@@ -518,10 +518,5 @@ function retentionDaysOf(scope: IConstruct, props: RestApiProps): number {
   const legacy = props.logRetentionDays !== undefined;
   const prop = legacy ? 'logRetentionDays' : 'logRetention';
   const retention = durationProp(scope, 'logRetention', props.logRetention, 'logRetentionDays', props.logRetentionDays, 'days') ?? Duration.days(REST_API_DEFAULTS.logRetentionDays);
-  const days = wholeAmount(scope, prop, retention, 'days');
-  if (!isUnresolved(days) && !LOG_RETENTION_DAYS.includes(days)) {
-    const nearest = LOG_RETENTION_DAYS.find((d) => d >= days) ?? 3653;
-    throw new ValidationError(scope, prop, legacy ? days : retention.toString(), `is not a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`, legacy ? `use one of those values, e.g. ${nearest}` : `use one of those days, e.g. Duration.days(${nearest})`);
-  }
-  return days;
+  return logRetentionDays(scope, prop, retention, legacy);
 }

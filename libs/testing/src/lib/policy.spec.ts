@@ -38,6 +38,20 @@ function compliant(): Record<string, any> {
       aws_cognito_user_pool_client: {
         Client: { prevent_user_existence_errors: 'ENABLED', allowed_oauth_flows: ['code'], callback_urls: ['https://app.example.com/cb'], logout_urls: ['https://app.example.com/'] },
       },
+      aws_lambda_function: { Fn: { function_name: 'fn', role: '${aws_iam_role.FnRole.arn}', tracing_config: { mode: 'Active' } } },
+      aws_iam_role: { FnRole: { name: 'fn-exec' } },
+      aws_iam_role_policy: {
+        FnPolicy: {
+          role: '${aws_iam_role.FnRole.id}',
+          policy: JSON.stringify({ Version: '2012-10-17', Statement: [
+            { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['${aws_cloudwatch_log_group.FnLogs.arn}:*'] },
+            { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
+          ] }),
+        },
+      },
+      aws_lambda_permission: {
+        Invoke: { action: 'lambda:InvokeFunction', function_name: '${aws_lambda_function.Fn.arn}', principal: 'apigateway.amazonaws.com', source_arn: '${aws_api_gateway_rest_api.Api.execution_arn}/v1/GET/items/*' },
+      },
     },
   };
 }
@@ -75,7 +89,20 @@ describe('security policy', () => {
     ['pool-mfa', (j) => (j.resource.aws_cognito_user_pool.Pool.mfa_configuration = 'OFF')],
     ['client-no-implicit-grant', (j) => j.resource.aws_cognito_user_pool_client.Client.allowed_oauth_flows.push('implicit')],
     ['client-https-urls', (j) => j.resource.aws_cognito_user_pool_client.Client.callback_urls.push('http://localhost:3000/cb')],
+    ['lambda-least-privilege', (j) => withStatement(j, { Effect: 'Allow', Action: ['logs:CreateLogGroup'], Resource: ['arn:aws:logs:eu-west-1:1:log-group:x'] })],
+    ['lambda-least-privilege', (j) => withStatement(j, { Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:eu-west-1:1:log-group:x' })],
+    ['lambda-least-privilege', (j) => withStatement(j, { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['*'] })],
+    ['lambda-permission-scoped', (j) => (j.resource.aws_lambda_permission.Invoke.source_arn = '${aws_api_gateway_rest_api.Api.execution_arn}/*/*')],
+    ['lambda-permission-scoped', (j) => (j.resource.aws_lambda_permission.Invoke.source_arn = '${aws_api_gateway_rest_api.Api.execution_arn}/*/GET/items')],
+    ['lambda-tracing', (j) => (j.resource.aws_lambda_function.Fn.tracing_config.mode = 'PassThrough')],
   ];
+
+  /** Adds a statement to the function role's policy. */
+  function withStatement(j: Record<string, any>, statement: Record<string, unknown>): void {
+    const doc = JSON.parse(j.resource.aws_iam_role_policy.FnPolicy.policy);
+    doc.Statement.push(statement);
+    j.resource.aws_iam_role_policy.FnPolicy.policy = JSON.stringify(doc);
+  }
 
   it.each(breakers)('finds %s when broken', (rule, breakIt) => {
     const j = compliant();

@@ -58,7 +58,13 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'pool-mfa', scope: 'prod', mirrors: 'cdk-nag COG2', description: 'MFA at least OPTIONAL' },
   { id: 'client-no-implicit-grant', scope: 'prod', mirrors: 'RFC 9700 §2.1.2', description: 'no app client allows the implicit grant' },
   { id: 'client-https-urls', scope: 'prod', mirrors: 'Cognito callback URL rules', description: 'callback and logout URLs are https only' },
+  { id: 'lambda-least-privilege', scope: 'all', mirrors: 'CKV_AWS_355, CKV_AWS_290, cdk-nag IAM5', description: "a function role's inline policies name no `*` action, no logs:CreateLogGroup, and `*` resources only for X-Ray's write actions" },
+  { id: 'lambda-permission-scoped', scope: 'all', mirrors: 'CKV_AWS_364, cdk-nag (Lambda permission scope)', description: 'an API Gateway invoke permission names its stage and method (never */*)' },
+  { id: 'lambda-tracing', scope: 'all', mirrors: 'CKV_AWS_50', description: 'every function has X-Ray active tracing' },
 ];
+
+/** X-Ray's write actions: they take no resource-level permissions, so `*` is the only resource AWS allows. */
+const XRAY_WRITE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 
 type Values = Record<string, unknown>;
 const obj = (v: unknown): Values => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Values) : {});
@@ -136,6 +142,22 @@ export function checkSecurityPolicy(template: Template, options: PolicyOptions):
     const bad = urls.filter((u) => !u.startsWith('https://') && !u.startsWith('${'));
     if (PRODUCTION_POLICY.httpsUrlsOnly && bad.length) add('client-https-urls', c, `non-https URLs: ${bad.join(', ')}`);
   }
+  // Lambda
+  const functionRoles = new Set(template.resources('aws_lambda_function').map((f) => String(f.values['role'] ?? '').replace(/\.arn\}$/, '')));
+  for (const p of template.resources('aws_iam_role_policy')) {
+    if (!functionRoles.has(String(p.values['role'] ?? '').replace(/\.(id|name)\}$/, ''))) continue;
+    for (const problem of policyProblems(p.values['policy'])) add('lambda-least-privilege', p, problem);
+  }
+  for (const perm of template.resources('aws_lambda_permission')) {
+    if (perm.values['principal'] !== 'apigateway.amazonaws.com') continue;
+    const arn = String(perm.values['source_arn'] ?? '');
+    // <execution ARN>/<stage>/<method>/<path>: the stage must be named (the method may be * for ANY).
+    const parts = arn.replace(/^\$\{[^}]+\}/, 'API').split('/');
+    if (parts.length < 4 || parts[1] === '*' || parts[1] === '') add('lambda-permission-scoped', perm, `source_arn ${JSON.stringify(arn)} does not name a stage`);
+  }
+  for (const f of template.resources('aws_lambda_function')) {
+    if (first(f.values['tracing_config'])['mode'] !== 'Active') add('lambda-tracing', f, `tracing_config.mode is ${JSON.stringify(first(f.values['tracing_config'])['mode'] ?? 'PassThrough')}`);
+  }
   return findings.filter((f) => !(f.rule in waivers));
 }
 
@@ -144,6 +166,26 @@ export function assertSecurityPolicy(template: Template, options: PolicyOptions)
   const findings = checkSecurityPolicy(template, options);
   if (findings.length === 0) return;
   throw new Error(`security policy: ${findings.length} finding(s)\n${findings.map((f) => `- [${f.rule}] ${f.address}: ${f.message}`).join('\n')}`);
+}
+
+/** What a role policy document allows beyond least privilege. */
+function policyProblems(policy: unknown): string[] {
+  let doc: Values;
+  try {
+    doc = obj(typeof policy === 'string' ? JSON.parse(policy) : policy);
+  } catch {
+    return [`policy is not JSON: ${String(policy).slice(0, 80)}`];
+  }
+  const problems: string[] = [];
+  for (const st of list(doc['Statement']).map(obj)) {
+    if (st['Effect'] !== 'Allow') continue;
+    const actions = list(st['Action']).map(String);
+    const resources = list(st['Resource']).map(String);
+    for (const a of actions) if (a === '*' || a.endsWith(':*')) problems.push(`allows the wildcard action ${a}`);
+    if (actions.includes('logs:CreateLogGroup')) problems.push('allows logs:CreateLogGroup: the function must write only to the log group the stack made');
+    if (resources.includes('*') && !actions.every((a) => XRAY_WRITE.has(a))) problems.push(`allows ${actions.join(', ')} on every resource (*)`);
+  }
+  return problems;
 }
 
 function refersTo(value: unknown, r: SynthResource): boolean {

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { Duration, durationProp, isUnresolved, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
-import { DEFAULT_INTEGRATION_TIMEOUT, type IntegrationConfig, type IntegrationTimeout } from '../integration';
+import { DEFAULT_INTEGRATION_TIMEOUT, DEFAULT_INTEGRATION_TIMEOUT_MS, type IntegrationConfig, type IntegrationTimeout } from '../integration';
 import type { Segment } from './route-table';
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
@@ -23,6 +23,7 @@ export function checkIntegration(scope: IConstruct, prop: string, config: Integr
       if (!isUnresolved(config.functionArn) && !LAMBDA_ARN.test(config.functionArn)) {
         throw new ValidationError(scope, `${prop}.functionArn`, config.functionArn, 'is not a Lambda function ARN', 'pass the function ARN, e.g. arn:aws:lambda:eu-west-1:123456789012:function:orders, or the LambdaFunction resource');
       }
+      checkFunctionTimeout(scope, prop, config.functionTimeout);
       return;
   }
 }
@@ -34,6 +35,17 @@ function checkTimeout(scope: IConstruct, prop: string, timeout: IntegrationTimeo
   if (value === undefined) return;
   validateDuration(scope, `${prop}.timeout`, value, Duration.millis(50), Duration.seconds(29));
   wholeAmount(scope, `${prop}.timeout`, value, 'milliseconds');
+}
+
+/**
+ * A function behind a route must finish within API Gateway's integration limit (29 s): past it the caller gets a 504
+ * while the function runs on, billed, its answer lost.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+ */
+function checkFunctionTimeout(scope: IConstruct, prop: string, timeout: Duration | undefined): void {
+  const ms = timeout?.toMilliseconds();
+  if (timeout === undefined || ms === undefined || ms <= DEFAULT_INTEGRATION_TIMEOUT_MS) return;
+  throw new ValidationError(scope, `${prop}.function.timeout`, timeout.toString(), "is above API Gateway's 29 s integration limit: the caller would get 504 while the function runs on", "set the function's timeout to at most Duration.seconds(29), or invoke it asynchronously instead of from a route");
 }
 
 /** The checked timeout in milliseconds, as `timeout_milliseconds` takes it. */

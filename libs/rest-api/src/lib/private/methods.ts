@@ -16,6 +16,8 @@ import type { ParsedRoute } from './route-table';
 export interface MethodContext {
   readonly restApiId: string;
   readonly executionArn: string;
+  /** The one stage: a Lambda permission names it, so that no other stage (or test invoke) can call the function. */
+  readonly stageName: string;
   /** The API's region; read only when a Lambda integration needs it. */
   readonly region: () => string;
   readonly cors?: Cors;
@@ -91,7 +93,9 @@ export function addRouteMethod(node: Construct, resourceId: string, route: Parse
       action: 'lambda:InvokeFunction',
       functionName: integration.functionArn,
       principal: 'apigateway.amazonaws.com',
-      sourceArn: `${ctx.executionArn}/*/${route.method === 'ANY' ? '*' : route.method}${pathForArn(route.path)}`,
+      // execute-api ARN: <api>/<stage>/<method>/<path>; scoped to this stage, method and path, never */*.
+      // @see https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html
+      sourceArn: `${ctx.executionArn}/${ctx.stageName}/${route.method === 'ANY' ? '*' : route.method}${pathForArn(route.path)}`,
     });
   }
   ctx.model.push(entry);
