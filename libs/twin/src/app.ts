@@ -21,12 +21,16 @@ import { CognitoService, DeliveredMessage } from './cognito/service';
 import { TwinClock, TwinContext, TwinErrorStyle, TwinHttpError } from './contracts';
 import { errorPage } from './hosted-ui/html';
 import { hostedUiPlugin, SessionStore } from './hosted-ui';
+import { LambdaControl } from './lambda/control';
+import { LambdaRuntime, type FunctionConfig } from './lambda/runtime';
+import { lambdaRestService } from './lambda/routes';
 import { LogsService, logsJsonService } from './logs/service';
 import { provisionStack, type StackUserReport } from './provision/provisioner';
 import { accountOutputs, twinUrls } from './outputs';
 import { outputsOf, TerraformOutputs } from './stack/outputs';
 import { StackError, StackModel } from './stack/stack-model';
 import { TwinStore } from './store/store';
+import { IamRoles } from './sts/iam';
 import { iamService, stsService } from './sts/service';
 
 /** Configuration of one twin. */
@@ -100,6 +104,11 @@ export interface TwinConfig {
    */
   readonly apiGateway?: ApiGatewayOptions;
   /**
+   * Receives every line the Lambda functions log, prefixed `[<function> <request id>]`.
+   * @default - the twin's standard output
+   */
+  readonly onLambdaLog?: (line: string) => void;
+  /**
    * Receives every answered call of the AWS APIs (service, operation, status, milliseconds): the control-plane
    * benchmark's figures.
    * @default - none
@@ -144,6 +153,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
   const variables = stack ? variablesOf(stack, config) : {};
   const provider = stack ? providerOf(stack, variables) : {};
   const store = TwinStore.open(config.dataDir);
+  const closers: (() => Promise<void>)[] = [];
   try {
     store.prune(clock.now());
     // Certificates are checked by clients against the real time, not the twin's clock.
@@ -153,20 +163,37 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     const service = new CognitoService(directory, store, clock, { scrypt: config.scrypt, onMessage: config.onMessage });
     const logs = new LogsService(store, clock);
     const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs)];
-    const rest = [apiGatewayRestService(new ApiGatewayControl(store, clock))];
-    const front = new AwsFront({ account, clock, json, rest, query: [stsService(account), iamService(account)], onCall: config.onAwsCall });
+    const runtime = new LambdaRuntime({ dataDir: config.dataDir, onLog: config.onLambdaLog ?? ((line) => process.stdout.write(`${line}\n`)) });
+    closers.push(() => runtime.close());
+    const lambda = new LambdaControl(store, clock, config.dataDir, {
+      register: (fn) => runtime.register({ name: fn.name, arn: fn.arn, zip: fn.zip, handler: fn.handler, runtime: fn.runtime as FunctionConfig['runtime'], memoryMB: fn.memoryMB, timeoutSeconds: fn.timeoutSeconds, environment: fn.environment }),
+      unregister: (name) => void runtime.unregister(name),
+    });
+    const rest = [apiGatewayRestService(new ApiGatewayControl(store, clock)), lambdaRestService(lambda)];
+    const roles = new IamRoles(store, clock);
+    const query = [stsService(account), iamService(account, roles)];
+    const front = new AwsFront({ account, clock, json, rest, query, onCall: config.onAwsCall });
     const warnings: string[] = [];
     let stackUsers: readonly StackUserReport[] = [];
     if (stack) {
       const loaded = await provisionStack({
         stack, store, users: service, directory, variables, region: account.defaultRegion, accountId: account.accountId,
-        aws: new LocalAwsClient({ json, rest }, { region: account.defaultRegion, accountId: account.accountId }),
+        aws: new LocalAwsClient({ json, rest, query }, { region: account.defaultRegion, accountId: account.accountId }),
       });
       warnings.push(...loaded.warnings);
       stackUsers = loaded.stackUsers;
     }
+    warnings.push(...lambda.start());
     const ctx: TwinContext = { stack, store, clock, baseUrl: () => base, pools: directory, warnings };
-    const apiGateway = buildApiGateway(ctx, config.apiGateway);
+    const apiGateway = buildApiGateway(ctx, {
+      ...config.apiGateway,
+      // The functions the twin runs, found by ARN or name and allowed by their resource policy, as API Gateway calls them.
+      lambda: (key, sourceArn) => {
+        const fn = lambda.find(key);
+        if (!fn) return undefined;
+        return lambda.allowsInvoke(fn.region, fn.name, sourceArn) ? runtime.handler(fn.name) : 'forbidden';
+      },
+    });
     warnings.push(...apiGateway.warnings());
 
     const app = Fastify({
@@ -212,12 +239,14 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
         closed = true;
         try {
           await app.close();
+          for (const close of closers) await close();
         } finally {
           store.close();
         }
       },
     };
   } catch (err) {
+    for (const close of closers) await close().catch(() => undefined);
     store.close();
     throw err;
   }

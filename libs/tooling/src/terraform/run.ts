@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findMirror, mirrorEnv, twinAccount, twinEnv, type TwinAccount } from './offline';
 import { checkAwsCredentials, checkTerraform, explainInitFailure, PreflightError } from './preflight';
@@ -142,6 +142,9 @@ export function twinRun(twin: TwinAccount, stackDir: string, workDir: string | u
   const cwd = resolve(workDir ?? join(stackDir, 'twin'));
   mkdirSync(cwd, { recursive: true });
   copyFileSync(join(stackDir, 'cdk.tf.json'), join(cwd, 'cdk.tf.json'));
+  // The stack's assets (Lambda packages: `filename = "assets/..."`) beside it, as Terraform resolves them.
+  rmSync(join(cwd, 'assets'), { recursive: true, force: true });
+  if (existsSync(join(stackDir, 'assets'))) cpSync(join(stackDir, 'assets'), join(cwd, 'assets'), { recursive: true });
   writeFileSync(join(cwd, 'twin_override.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }, null, 2)}\n`);
   // No profile, SSO session or credentials file of the user's reaches a twin run: empty ones stand in for them.
   const empty = join(cwd, 'no-aws-config');

@@ -277,10 +277,10 @@ describe('API Gateway twin over HTTP', () => {
   });
 
   describe('AWS_PROXY', () => {
-    it('answers 500 naming the missing local handler', async () => {
+    it('answers 500 naming the function the twin does not have', async () => {
       const r = await call(run.url('/lambda'), auth(await run.pool.idToken(run.clock)));
       expect(r.status).toBe(500);
-      expect(String(r.json['message'])).toMatch(/AWS_PROXY integrations are not emulated by the twin: map a local handler to fixture-fn/);
+      expect(String(r.json['message'])).toMatch(/No Lambda function fixture-fn in the twin: deploy it \(aws_lambda_function\), or map a local handler to it/);
     });
 
     it('calls a mapped local handler with a proxy event and maps its result', async () => {

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TwinContext } from '../contracts';
-import type { LambdaHandler } from './private/integrations';
+import type { LambdaHandler, LambdaResolver } from './private/integrations';
 import { GatewayModels, invokeBase, type GatewayModel } from './private/model';
 import { gatewayResponse, type GatewayReply } from './private/responses';
 import { GatewayRuntime, type GatewayRequest } from './private/runtime';
 import { readBody } from '../shared/body';
 import { aheadOfFastify } from '../shared/serve-ahead';
 
-export type { LambdaHandler } from './private/integrations';
+export type { LambdaHandler, LambdaResolver } from './private/integrations';
 
 /** Options of the API Gateway part of the twin. */
 export interface ApiGatewayOptions {
@@ -24,6 +24,12 @@ export interface ApiGatewayOptions {
    * @default {}
    */
   readonly lambdaHandlers?: Readonly<Record<string, LambdaHandler>>;
+  /**
+   * The functions the twin runs (Lambda's control plane and runtime): found by ARN or name, allowed by their resource
+   * policy. Mapped `lambdaHandlers` come first.
+   * @default - none
+   */
+  readonly lambda?: LambdaResolver;
   /**
    * Token-bucket throttling per stage and method (429 "Too Many Requests"), as the stage's method settings say.
    * Turn it off only to measure the twin itself.
@@ -109,6 +115,7 @@ export function buildApiGateway(ctx: TwinContext, options: ApiGatewayOptions = {
   const runtime = new GatewayRuntime(models, ctx, {
     accessLog: options.accessLog ?? stdoutLines(),
     lambdaHandlers: options.lambdaHandlers ?? {},
+    lambda: options.lambda,
     throttling: options.throttling ?? true,
   });
   const front = new GatewayFront(runtime, options.bodyLimit ?? DEFAULT_BODY_LIMIT);

@@ -1,4 +1,4 @@
-import type { AwsCall, JsonService, RestService } from './front';
+import type { AwsCall, JsonService, QueryService, RestService } from './front';
 
 type Json = Record<string, unknown>;
 
@@ -11,7 +11,7 @@ export class LocalAwsClient {
   private calls = 0;
 
   constructor(
-    private readonly services: { readonly json: readonly JsonService[]; readonly rest: readonly RestService[] },
+    private readonly services: { readonly json: readonly JsonService[]; readonly rest: readonly RestService[]; readonly query?: readonly QueryService[] },
     private readonly call: Pick<AwsCall, 'region' | 'accountId'>,
   ) {}
 
@@ -33,6 +33,16 @@ export class LocalAwsClient {
     for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
     const reply = await service.route(method, path, params, body === undefined ? undefined : structuredClone(body), this.context(reuse));
     return reply.body as Json | undefined;
+  }
+
+  /** A Query action (IAM, STS) by the service's signing name; answers the inner XML of its `<Action>Result>`. */
+  async query(signingName: string, action: string, params: Record<string, string | undefined>): Promise<string> {
+    const service = this.services.query?.find((s) => s.signingName === signingName);
+    const act = service && Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
+    if (!act) throw new Error(`${signingName}:${action} is not an action of the twin`);
+    const form = new URLSearchParams({ Action: action, Version: service?.version ?? '' });
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, v);
+    return act.run(form, this.context(undefined));
   }
 
   /** How many operations this client has run. */

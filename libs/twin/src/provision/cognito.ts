@@ -9,7 +9,8 @@ import { block, blocks, bool, compact, num, pascalBlock, str, strList } from './
 type Json = Record<string, unknown>;
 
 const IDP = 'AWSCognitoIdentityProviderService';
-const NOT_FOUND = ['ResourceNotFoundException', 'UserNotFoundException'];
+// Cognito, Lambda and Logs say ResourceNotFoundException; IAM NoSuchEntity; API Gateway NotFoundException.
+const NOT_FOUND = ['ResourceNotFoundException', 'UserNotFoundException', 'NoSuchEntity'];
 
 /** Whether an operation failed only because its resource is gone. */
 export function isNotFound(err: unknown): boolean {

@@ -6,6 +6,7 @@ import { StackError, type StackModel, type StackResource } from '../stack/stack-
 import type { TwinStore } from '../store/store';
 import { API_GATEWAY_HANDLERS } from './apigw';
 import { COGNITO_HANDLERS, isNotFound } from './cognito';
+import { LAMBDA_HANDLERS } from './lambda';
 import type { ApplyContext, ResourceHandler, StackUserReport } from './handlers';
 import { block, str } from './terraform';
 
@@ -14,7 +15,7 @@ export type { StackUserReport } from './handlers';
 type Json = Record<string, unknown>;
 
 /** Every resource type the stack loader builds, with how. */
-export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map([...COGNITO_HANDLERS, ...API_GATEWAY_HANDLERS].map((h) => [h.type, h]));
+export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map([...COGNITO_HANDLERS, ...API_GATEWAY_HANDLERS, ...LAMBDA_HANDLERS].map((h) => [h.type, h]));
 
 /** The Terraform resource types the twin emulates. */
 export const EMULATED_TYPES: readonly string[] = [...HANDLERS.keys()];

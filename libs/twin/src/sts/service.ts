@@ -1,5 +1,6 @@
 import type { AwsAccount, QueryService } from '../aws/front';
 import { xml } from '../aws/errors';
+import { iamRoleActions, type IamRoles } from './iam';
 
 /** The IAM user the twin's credentials belong to. */
 export const TWIN_USER = 'twin';
@@ -28,11 +29,11 @@ export function stsService(account: AwsAccount): QueryService {
 }
 
 /**
- * IAM's `GetUser` of the caller: what the provider asks first when credential validation is skipped but the account id
- * is still wanted.
+ * IAM's `GetUser` of the caller (what the provider asks first when credential validation is skipped but the account id
+ * is still wanted), and the roles and inline policies functions run with.
  * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html
  */
-export function iamService(account: AwsAccount): QueryService {
+export function iamService(account: AwsAccount, roles?: IamRoles): QueryService {
   return {
     signingName: 'iam',
     version: '2010-05-08',
@@ -42,6 +43,7 @@ export function iamService(account: AwsAccount): QueryService {
         auth: 'sigv4',
         run: () => `<User><Path>/</Path><UserName>${TWIN_USER}</UserName><UserId>${userId(account)}</UserId><Arn>${xml(`arn:aws:iam::${account.accountId}:user/${TWIN_USER}`)}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate></User>`,
       },
+      ...(roles ? iamRoleActions(roles) : {}),
     },
   };
 }

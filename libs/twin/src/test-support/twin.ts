@@ -40,6 +40,7 @@ export async function startTwin(options: Partial<TwinConfig> & { json?: Json; li
     generateKey: reusableKey,
     onMessage: (m) => messages.push(m),
     apiGateway: { accessLog: () => undefined },
+    onLambdaLog: () => undefined,
     ...options,
     stack: options.empty ? undefined : options.stack ?? new StackModel(options.json ?? fixtureStack(), 'fixture'),
     dataDir,

@@ -1,18 +1,10 @@
 import { AwsError } from '../../aws/errors';
-import type { AwsCall, RestReply, RestService } from '../../aws/front';
+import type { RestReply, RestService } from '../../aws/front';
+import { restRoute, restRouter, type RestRoute } from '../../aws/rest-router';
 import type { ApiGatewayControl } from './service';
 import { shaped, SHAPES } from './shapes';
 
 type Json = Record<string, unknown>;
-
-/** One REST route: method, a path pattern with `{param}` segments, the operation's name and what it does. */
-interface Route {
-  readonly method: string;
-  readonly pattern: readonly string[];
-  readonly name: string;
-  run(p: Readonly<Record<string, string>>, body: Json, query: URLSearchParams, call: AwsCall): RestReply;
-}
-
 const ok = (body: unknown): RestReply => ({ status: 200, body });
 const created = (body: unknown): RestReply => ({ status: 201, body });
 const accepted: RestReply = { status: 202 };
@@ -29,9 +21,9 @@ const USER_REQUEST = /^\/restapis\/[^/]+\/[^/]+\/_user_request_(\/|$)/;
  */
 export function apiGatewayRestService(control: ApiGatewayControl): RestService {
   const c = control;
-  const r = (method: string, path: string, name: string, run: Route['run']): Route => ({ method, pattern: path.split('/').slice(1), name, run });
+  const r = restRoute;
   const M = '/restapis/{api}/resources/{resource}/methods/{verb}';
-  const routes: Route[] = [
+  const routes: RestRoute[] = [
     r('POST', '/restapis', 'CreateRestApi', (_p, b, _q, call) => created(c.createRestApi(call, b, { id: call.reuse?.['id'], rootId: call.reuse?.['rootId'] }))),
     r('GET', '/restapis', 'GetRestApis', () => items(c.getRestApis())),
     r('GET', '/restapis/{api}', 'GetRestApi', (p) => ok(c.getRestApi(p['api']))),
@@ -85,43 +77,12 @@ export function apiGatewayRestService(control: ApiGatewayControl): RestService {
     r('PATCH', '/account', 'UpdateAccount', (_p, b, _q, call) => ok(c.updateAccount(call, b['patchOperations']))),
   ];
 
-  const shapeOf = (segments: readonly string[]) => routes.filter((x) => x.pattern.length === segments.length && x.pattern.every((p, i) => p.startsWith('{') || p === segments[i]));
   return {
     signingName: 'apigateway',
     bodyLimit: 10 * 1024 * 1024,
     handles: (path) => (path === '/restapis' || path.startsWith('/restapis/') || path.startsWith('/tags/') || path === '/account') && !USER_REQUEST.test(path),
-    operationOf: (method, path) => {
-      try {
-        const segments = path.split('/').slice(1).map(decodeSegment);
-        return shapeOf(segments).find((x) => x.method === method)?.name;
-      } catch {
-        return undefined;
-      }
-    },
-    route: (method, path, query, body, call) => {
-      const segments = path.split('/').slice(1).map(decodeSegment);
-      const shape = shapeOf(segments);
-      const route = shape.find((x) => x.method === method);
-      if (!route) {
-        const allowed = shape.map((x) => `${x.method} (${x.name})`).join(', ');
-        throw new AwsError('UnknownOperationException', allowed ? `${method} ${path.slice(0, 256)} is not an operation of API Gateway; this path takes ${allowed}.` : `The local twin does not emulate ${method} ${path.slice(0, 256)}.`, 404);
-      }
-      const params: Record<string, string> = {};
-      route.pattern.forEach((p, i) => {
-        if (p.startsWith('{')) params[p.slice(1, -1)] = segments[i];
-      });
-      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new AwsError('SerializationException', 'The request body is not a JSON object.');
-      return route.run(params, (body as Json | undefined) ?? {}, query, call);
-    },
+    ...restRouter('API Gateway', routes),
   };
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new AwsError('BadRequestException', `Invalid path segment: ${segment.slice(0, 64)}`);
-  }
 }
 
 function tagResource(c: ApiGatewayControl, arn: string, body: Json): boolean {

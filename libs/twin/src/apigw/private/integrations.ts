@@ -28,6 +28,12 @@ export type IntegrationResult =
 /** A local stand-in for a Lambda function behind an AWS_PROXY integration (proxy event v1 in, proxy result out). */
 export type LambdaHandler = (event: Record<string, unknown>, context: Record<string, unknown>) => unknown;
 
+/**
+ * Finds the function an integration names (its ARN or name) among those the twin runs: its handler, `'forbidden'` when
+ * the function's resource policy does not let API Gateway invoke it from `sourceArn`, or undefined when there is none.
+ */
+export type LambdaResolver = (functionKey: string, sourceArn: string) => LambdaHandler | 'forbidden' | undefined;
+
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 
 /** The scope of request mapping templates: `$context`, `$input`, `$stageVariables`, `$util`. */
@@ -242,18 +248,31 @@ export function runHttpProxy(integration: IntegrationModel, req: IntegrationRequ
 }
 
 /**
- * AWS_PROXY: Lambda is not emulated. With a local handler mapped to the function, the twin calls it with a proxy
- * event (format 1.0) and maps its result as API Gateway does (a malformed result is a 502).
+ * AWS_PROXY: the twin calls the function (one the twin runs from its own package, or a local handler mapped to it)
+ * with a proxy event (format 1.0) and maps its result as API Gateway does (a malformed result is a 502).
  */
-export async function runAwsProxy(integration: IntegrationModel, req: IntegrationRequest, resourcePath: string, handlers: Readonly<Record<string, LambdaHandler>>): Promise<IntegrationResult> {
-  const key = integration.functionKeys.find((k) => handlers[k] !== undefined);
-  if (!key) {
+export async function runAwsProxy(integration: IntegrationModel, req: IntegrationRequest, resourcePath: string, handlers: Readonly<Record<string, LambdaHandler>>, resolve?: LambdaResolver, sourceArn = ''): Promise<IntegrationResult> {
+  let key = integration.functionKeys.find((k) => handlers[k] !== undefined);
+  let handler = key === undefined ? undefined : handlers[key];
+  for (const k of key === undefined && resolve ? integration.functionKeys : []) {
+    const found = resolve?.(k, sourceArn);
+    if (found === 'forbidden') {
+      // API Gateway: "Execution failed due to configuration error: Invalid permissions on Lambda function" (500).
+      return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${integration.address}: the resource policy of ${k} does not let API Gateway invoke it from ${sourceArn} (Invalid permissions on Lambda function)` };
+    }
+    if (found) {
+      key = k;
+      handler = found;
+      break;
+    }
+  }
+  if (!key || !handler) {
     const name = integration.functionKeys[0] ?? integration.uri;
     return {
       kind: 'error',
       type: 'API_CONFIGURATION_ERROR',
-      message: `AWS_PROXY integrations are not emulated by the twin: map a local handler to ${name} to serve this route.`,
-      detail: `${integration.address}: no local handler for ${name}`,
+      message: `No Lambda function ${name} in the twin: deploy it (aws_lambda_function), or map a local handler to it.`,
+      detail: `${integration.address}: no function ${name}`,
     };
   }
   const headers: Record<string, string> = {};
@@ -284,7 +303,7 @@ export async function runAwsProxy(integration: IntegrationModel, req: Integratio
   let timer: NodeJS.Timeout | undefined;
   try {
     result = await Promise.race([
-      Promise.resolve().then(() => handlers[key](event, { functionName: key, awsRequestId: String(req.context['requestId']) })),
+      Promise.resolve().then(() => (handler as LambdaHandler)(event, { functionName: key, awsRequestId: String(req.context['requestId']) })),
       new Promise((_r, fail) => {
         timer = setTimeout(() => fail(new TimeoutError()), integration.timeoutMs);
       }),

@@ -1,7 +1,7 @@
 import { randomFillSync, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TwinContext } from '../../contracts';
-import { runAwsProxy, runHttpProxy, runMock, type IntegrationRequest, type IntegrationResult, type LambdaHandler } from './integrations';
+import { runAwsProxy, runHttpProxy, runMock, type IntegrationRequest, type IntegrationResult, type LambdaHandler, type LambdaResolver } from './integrations';
 import type { GatewayModels, MethodModel, ResourceModel, RestApiModel, StageModel } from './model';
 import { gatewayResponse, type GatewayReply, type GatewayResponseType } from './responses';
 import { matchResource, methodFor, pathSegments } from './router';
@@ -25,6 +25,7 @@ export interface GatewayRequest {
 export interface RuntimeOptions {
   readonly accessLog: (line: string) => void;
   readonly lambdaHandlers: Readonly<Record<string, LambdaHandler>>;
+  readonly lambda?: LambdaResolver;
   readonly throttling: boolean;
 }
 
@@ -213,10 +214,17 @@ export class GatewayRuntime {
       case 'HTTP':
         return runHttpProxy(integration, req);
       case 'AWS_PROXY':
-        return runAwsProxy(integration, req, resource.path, this.options.lambdaHandlers);
+        return runAwsProxy(integration, req, resource.path, this.options.lambdaHandlers, this.options.lambda, this.sourceArn(req));
       default:
         return { kind: 'error', type: 'API_CONFIGURATION_ERROR', detail: `${integration.address}: integration type ${integration.type} is not emulated` };
     }
+  }
+
+  /** The execute-api ARN a Lambda permission's `SourceArn` is matched against: `<api ARN>/<stage>/<METHOD><path>`. */
+  private sourceArn(req: IntegrationRequest): string {
+    const c = req.context;
+    const api = this.models.current().apis.get(String(c['apiId']));
+    return `arn:aws:execute-api:${api?.region ?? ''}:${String(c['accountId'] ?? '')}:${String(c['apiId'])}/${String(c['stage'])}/${req.httpMethod}${req.path}`;
   }
 
   private fail(

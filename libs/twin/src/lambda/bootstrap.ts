@@ -1,0 +1,380 @@
+// The program each function instance runs: the twin's stand-in for Lambda's Node.js runtime interface client.
+//
+// It is plain JavaScript kept as a string and written to the data directory at start (runtime.ts), so that it runs
+// the same whether the twin itself runs from TypeScript sources under jest or from an esbuild bundle: no path of
+// this file is ever needed at run time. It follows the runtime interface client of the nodejs20.x/22.x runtimes
+// (aws-lambda-nodejs-runtime-interface-client: UserFunction.js, Runtime.js, CallbackContext.js, LogPatch.js):
+//
+// - the handler is resolved as Lambda resolves `_HANDLER` (`dir/module.export.path`: extensionless, `.js` by
+//   require unless the nearest package.json says `"type": "module"`, then `.js`/`.mjs` by import, then `.cjs`);
+//   load failures are `Runtime.ImportModuleError`, `Runtime.HandlerNotFound`, `Runtime.UserCodeSyntaxError`,
+//   `Runtime.MalformedHandlerName`, reported for the first invocation before the instance exits (status 129);
+// - the handler is called with (event, context, callback); a promise result settles the invocation as soon as it
+//   settles; a callback result waits for the event loop to empty unless `context.callbackWaitsForEmptyEventLoop`
+//   is false; a handler that neither settles nor calls back ends with the event loop (null, or
+//   `Runtime.NodeJsExit` for an async handler);
+// - errors are reported as `{ errorType, errorMessage, trace }` (Errors.toRapidResponse) and logged as
+//   `Invoke Error`; an uncaught exception or unhandled rejection fails the running invocation and ends the instance
+//   (exit status 129/128), as on Lambda;
+// - console.* writes Lambda's text format (`<time>\t<requestId>\t<LEVEL>\t<message>`), process.stdout/stderr
+//   writes pass as they are; both travel over the IPC channel, in order with the result, so that every line lands
+//   under the invocation that wrote it.
+//
+// Wire protocol (JSON over the IPC channel):
+//   parent -> child  { t: 'invoke', id, event: <JSON text>, deadline: <epoch ms>, arn }
+//   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'result', id, ok, body | e, rss, fatal? }
+//                    { t: 'console', ts, rid, level, msg } | { t: 'out', s: 'out' | 'err', x }
+// `rss` is the peak resident set size in KiB (Lambda's "Max Memory Used").
+//
+// The source below must contain no backtick and no dollar-brace: it sits in a template literal.
+
+/** File name of the bootstrap in `<dataDir>/lambda/.runtime/` (versioned by content in runtime.ts). */
+export const BOOTSTRAP_NAME = 'bootstrap';
+
+export const BOOTSTRAP_SOURCE = String.raw`// Written by the twin's Lambda runtime (libs/twin/src/lambda/bootstrap.ts). Regenerated at every start.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format, types } from 'node:util';
+import { Worker } from 'node:worker_threads';
+
+// What user code could replace, kept before it runs.
+const send = process.send.bind(process);
+const channel = process.channel;
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const now = Date.now;
+const exit = process.exit.bind(process);
+const requireHere = createRequire(import.meta.url);
+const env = process.env;
+const TASK_ROOT = env.LAMBDA_TASK_ROOT;
+const HANDLER = env._HANDLER;
+const CONTEXT_DATA = {
+  functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+  functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+  memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+  logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+};
+const MAX_RESPONSE_BYTES = 6291556;
+const NODEJS_EXIT_MESSAGE = 'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
+
+// The instance (and its process group) dies with the twin: a handler stuck in a loop never sees the channel close,
+// so a thread watches for the parent to go away.
+try {
+  const watchdog = new Worker(
+    "const { workerData } = require('node:worker_threads'); setInterval(() => { if (process.ppid !== workerData.ppid) { try { process.kill(-workerData.pid, 'SIGKILL'); } catch {} try { process.kill(workerData.pid, 'SIGKILL'); } catch {} } }, 500);",
+    { eval: true, workerData: { ppid: process.ppid, pid: process.pid }, stdout: true, stderr: true },
+  );
+  watchdog.on('error', () => {});
+  watchdog.unref();
+} catch {}
+process.on('disconnect', () => exit(0));
+
+function post(message, after) {
+  try {
+    send(message, (err) => { if (after) after(err); });
+  } catch (err) {
+    if (after) after(err);
+  }
+}
+
+function peakRss() {
+  try {
+    return process.resourceUsage().maxRSS;
+  } catch {
+    return 0;
+  }
+}
+
+// Logging, as LogPatch.js (text format).
+let requestId;
+function log(level, args) {
+  let msg;
+  try {
+    msg = format(...args);
+  } catch (err) {
+    msg = '[unformattable log message: ' + String(err) + ']';
+  }
+  post({ t: 'console', ts: new Date().toISOString(), rid: String(requestId), level, msg });
+}
+const levels = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', log: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'FATAL' };
+for (const method of Object.keys(levels)) {
+  const level = levels[method];
+  console[method] = (msg, ...params) => log(level, [msg, ...params]);
+}
+for (const [name, stream] of [['stdout', 'out'], ['stderr', 'err']]) {
+  process[name].write = function (chunk, encoding, cb) {
+    if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = undefined;
+    }
+    let text;
+    try {
+      if (typeof chunk === 'string') text = encoding && !/^utf-?8$/i.test(encoding) ? Buffer.from(chunk, encoding).toString('utf8') : chunk;
+      else if (chunk instanceof Uint8Array) text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+      else text = String(chunk);
+    } catch {
+      text = String(chunk);
+    }
+    post({ t: 'out', s: stream, x: text });
+    if (typeof cb === 'function') process.nextTick(cb);
+    return true;
+  };
+}
+
+// Errors, as Errors.js.
+class RuntimeError extends Error {
+  constructor(type, message, stack) {
+    super(message);
+    this.name = type;
+    if (stack !== undefined) this.stack = stack;
+  }
+}
+function isErrorLike(e) {
+  return Boolean(e && e.name && e.message && e.stack && typeof e.name === 'string' && typeof e.message === 'string' && typeof e.stack === 'string');
+}
+function toResponse(error) {
+  try {
+    if (types.isNativeError(error) || isErrorLike(error)) {
+      return { errorType: String(error.name), errorMessage: String(error.message), trace: error.stack.split('\n') };
+    }
+    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
+  } catch {
+    return { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack', trace: [] };
+  }
+}
+function withEnumerableProperties(value) {
+  if (value instanceof Error) {
+    const out = Object.assign({ errorType: value.name, errorMessage: value.message, code: value.code }, value);
+    if (typeof value.stack === 'string') out.stack = value.stack.split('\n');
+    return out;
+  }
+  return value;
+}
+function formatted(error) {
+  try {
+    return '\t' + stringify(error, (_k, v) => withEnumerableProperties(v));
+  } catch {
+    return '\t' + stringify(toResponse(error));
+  }
+}
+function logError(label, err) {
+  log('ERROR', [label, formatted(err instanceof Error ? err : new Error(err))]);
+}
+
+// The handler, as UserFunction.js.
+function hasTypeModule(folder) {
+  for (;;) {
+    if (folder.endsWith('/node_modules')) return false;
+    const pj = join(folder, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        const pkg = parse(readFileSync(pj, 'utf8'));
+        if (pkg) return pkg.type === 'module';
+      } catch (e) {
+        console.warn(pj + ' cannot be read, it will be ignored for ES module detection purposes.', e);
+        return false;
+      }
+    }
+    const up = dirname(folder);
+    if (up === folder) return false;
+    folder = up;
+  }
+}
+function tryRequire(file) {
+  return existsSync(file) ? requireHere(file) : undefined;
+}
+async function tryImport(file) {
+  return existsSync(file) ? await import(pathToFileURL(file).href) : undefined;
+}
+async function loadModule(moduleRoot, module) {
+  const base = resolve(TASK_ROOT, moduleRoot, module);
+  const extensionless = tryRequire(base);
+  if (extensionless) return extensionless;
+  const typeModule = hasTypeModule(dirname(base));
+  if (!typeModule) {
+    const loaded = tryRequire(base + '.js');
+    if (loaded) return loaded;
+  }
+  const loaded = (typeModule && (await tryImport(base + '.js'))) || (await tryImport(base + '.mjs')) || tryRequire(base + '.cjs');
+  if (loaded) return loaded;
+  return requireHere(requireHere.resolve(module, { paths: [TASK_ROOT, moduleRoot] }));
+}
+async function loadHandler(full) {
+  if (typeof full !== 'string' || full.includes('..')) {
+    throw new RuntimeError('Runtime.MalformedHandlerName', "'" + full + "' is not a valid handler name. Use absolute paths when specifying root directories in handler names.");
+  }
+  const handlerString = basename(full);
+  const moduleRoot = full.substring(0, full.indexOf(handlerString));
+  const match = /^([^.]*)\.(.*)$/.exec(handlerString);
+  if (!match) throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  let app;
+  try {
+    app = await loadModule(moduleRoot, match[1]);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', String(e), e.stack);
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) throw new RuntimeError('Runtime.ImportModuleError', String(e));
+    throw e;
+  }
+  const fn = match[2].split('.').reduce((nested, key) => nested && nested[key], app);
+  if (!fn) throw new RuntimeError('Runtime.HandlerNotFound', full + ' is undefined or not exported');
+  if (typeof fn !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', full + ' is not a function');
+  return fn;
+}
+
+// Invocations, as Runtime.js and CallbackContext.js.
+let handler;
+let isAsync = false;
+let initializing = true;
+let current;
+let exitListener;
+process.on('beforeExit', () => {
+  const listener = exitListener;
+  exitListener = undefined;
+  if (listener) listener();
+});
+
+function fatal(label, err, code) {
+  logError(label, err);
+  const done = () => exit(code);
+  setTimeout(done, 1000);
+  if (current) current.fail(err, done);
+  else if (initializing) post({ t: 'initError', e: toResponse(err) }, done);
+  else done();
+}
+process.on('uncaughtException', (err) => fatal('Uncaught Exception', err, 129));
+process.on('unhandledRejection', (reason) => {
+  let message;
+  try {
+    message = reason === undefined ? '' : String(reason);
+  } catch {
+    message = 'unhandled rejection';
+  }
+  fatal('Unhandled Promise Rejection', new RuntimeError('Runtime.UnhandledPromiseRejection', message), 128);
+});
+
+function invoke(m) {
+  const id = String(m.id);
+  const deadline = Number(m.deadline);
+  requestId = id;
+  let posted = false;
+  let completeInvoked = false;
+  let finished = false;
+  let waits = true;
+
+  const postResult = (message, after) => {
+    if (posted) return;
+    posted = true;
+    exitListener = undefined;
+    current = undefined;
+    try {
+      if (channel) channel.ref();
+    } catch {}
+    message.rss = peakRss();
+    post(message, after);
+  };
+  const postError = (err, logged, after, fatalExit) => {
+    if (logged !== false) logError('Invoke Error', err);
+    postResult({ t: 'result', id, ok: false, e: toResponse(err), fatal: fatalExit === true }, after);
+  };
+  const complete = (result) => {
+    if (completeInvoked) {
+      log('ERROR', ['Invocation has already been reported as done. Cannot call complete more than once per invocation.']);
+      return;
+    }
+    completeInvoked = true;
+    let body;
+    try {
+      body = stringify(result === undefined ? null : result);
+    } catch {
+      postError(new RuntimeError('Runtime.JSONStringifyError', 'Unable to stringify response body'));
+      return;
+    }
+    if (body === undefined) body = 'null';
+    if (Buffer.byteLength(body, 'utf8') > MAX_RESPONSE_BYTES) {
+      postError(new RuntimeError('Function.ResponseSizeTooLarge', 'Response payload size exceeded maximum allowed payload size (' + MAX_RESPONSE_BYTES + ' bytes).'), false);
+      return;
+    }
+    postResult({ t: 'result', id, ok: true, body });
+  };
+  const callbackRaw = (err, result) => {
+    exitListener = undefined;
+    if (err !== undefined && err !== null) postError(err);
+    else if (!waits) complete(result);
+    else exitListener = () => setImmediate(() => complete(result));
+  };
+  const doneRaw = (err, result) => {
+    exitListener = undefined;
+    if (err !== undefined && err !== null) postError(err);
+    else complete(result);
+  };
+  const once = (f) =>
+    function (...args) {
+      if (!finished) {
+        f(...args);
+        finished = true;
+      }
+    };
+  const callback = once(callbackRaw);
+  const done = once(doneRaw);
+  const succeed = once((result) => doneRaw(null, result));
+  const fail = once((err) => (err === undefined || err === null ? doneRaw('handled') : doneRaw(err, null)));
+  const context = Object.assign(
+    {
+      get callbackWaitsForEmptyEventLoop() {
+        return waits;
+      },
+      set callbackWaitsForEmptyEventLoop(value) {
+        waits = value;
+      },
+      succeed,
+      fail,
+      done,
+    },
+    CONTEXT_DATA,
+    {
+      clientContext: undefined,
+      identity: undefined,
+      invokedFunctionArn: m.arn,
+      awsRequestId: id,
+      getRemainingTimeInMillis() {
+        return deadline - now();
+      },
+    },
+  );
+
+  current = { fail: (err, after) => postError(err, false, after, true) };
+  // Without a callback or a settled promise, the invocation ends with the event loop (the channel must not hold it).
+  exitListener = () => {
+    completeInvoked = true;
+    if (isAsync) postError(new RuntimeError('Runtime.NodeJsExit', NODEJS_EXIT_MESSAGE));
+    else postResult({ t: 'result', id, ok: true, body: 'null' });
+  };
+  try {
+    if (channel) channel.unref();
+  } catch {}
+  try {
+    const result = handler(parse(m.event), context, callback);
+    if (result && result.then && typeof result.then === 'function') result.then(succeed, fail).catch(fail);
+  } catch (err) {
+    callback(err);
+  }
+}
+
+process.on('message', (m) => {
+  if (m && typeof m === 'object' && m.t === 'invoke' && !initializing && current === undefined) invoke(m);
+});
+
+try {
+  handler = await loadHandler(HANDLER);
+  try {
+    isAsync = Boolean(handler.constructor && handler.constructor.name === 'AsyncFunction');
+  } catch {}
+  initializing = false;
+  post({ t: 'ready', rss: peakRss() });
+} catch (err) {
+  fatal('Uncaught Exception', err, 129);
+}
+`;

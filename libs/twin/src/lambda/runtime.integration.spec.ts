@@ -1,0 +1,385 @@
+// The Lambda runtime with real child processes: packages built here with fflate, handlers written as strings.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LambdaError } from './errors';
+import { alive, functionOf, PROXY_EVENT_V1 } from './lambda.fixture';
+import { LambdaRuntime, type LambdaRuntimeOptions } from './runtime';
+
+jest.setTimeout(30_000);
+
+let dataDir: string;
+let logs: string[];
+let runtime: LambdaRuntime;
+function open(options: Partial<LambdaRuntimeOptions> = {}): LambdaRuntime {
+  runtime = new LambdaRuntime({ dataDir, onLog: (line) => logs.push(line), ...options });
+  return runtime;
+}
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'twin-lambda-'));
+  logs = [];
+  open();
+});
+afterEach(async () => {
+  await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const logFile = (name: string) => readFileSync(join(dataDir, 'lambda', 'logs', `${name}.log`), 'utf8');
+
+/** The rejection of `promise` (fails the test when it resolves). */
+async function failure(promise: Promise<unknown>): Promise<LambdaError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (err: unknown) => ({ err }),
+  );
+  if (!('err' in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.err).toBeInstanceOf(LambdaError);
+  return outcome.err as LambdaError;
+}
+
+/** A handler that answers its pid, or misbehaves as `event.action` says. */
+const MISBEHAVING = `
+export const handler = async (event, context) => {
+  switch (event.action) {
+    case 'sleep': await new Promise((r) => setTimeout(r, event.ms)); break;
+    case 'throw': throw new TypeError('bad input: ' + event.what);
+    case 'exit': process.exit(event.code);
+    case 'circular': { const o = {}; o.self = o; return o; }
+    case 'bigint': return { n: 10n };
+    case 'oom': { const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random())); }
+    case 'uncaught': setTimeout(() => { throw new Error('thrown later'); }, 10); await new Promise((r) => setTimeout(r, 1000)); break;
+  }
+  return { pid: process.pid, requestId: context.awsRequestId };
+};
+`;
+
+describe('invocations', () => {
+  it('hands the event and context over as sent, and logs as Lambda does', async () => {
+    runtime.register(
+      functionOf(
+        'echo',
+        {
+          'index.mjs': `
+            console.log('cold start');
+            export const handler = async (event, context) => {
+              console.log('got', event.httpMethod, event.path);
+              process.stdout.write('raw output\\n');
+              console.error('to stderr');
+              return {
+                event,
+                context: {
+                  awsRequestId: context.awsRequestId,
+                  functionName: context.functionName,
+                  functionVersion: context.functionVersion,
+                  memoryLimitInMB: context.memoryLimitInMB,
+                  invokedFunctionArn: context.invokedFunctionArn,
+                  logGroupName: context.logGroupName,
+                  logStreamName: context.logStreamName,
+                  remaining: context.getRemainingTimeInMillis(),
+                  waits: context.callbackWaitsForEmptyEventLoop,
+                },
+                argv: process.execArgv,
+                cwd: process.cwd(),
+              };
+            };`,
+        },
+        { memoryMB: 256, timeoutSeconds: 7 },
+      ),
+    );
+    const result = (await runtime.invoke('echo', PROXY_EVENT_V1, { requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678' })) as Record<string, any>;
+    expect(result.event).toEqual(PROXY_EVENT_V1);
+    expect(result.context).toEqual({
+      awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+      functionName: 'echo',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '256',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:echo',
+      logGroupName: '/aws/lambda/echo',
+      logStreamName: expect.stringMatching(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/),
+      remaining: expect.any(Number),
+      waits: true,
+    });
+    expect(result.context.remaining).toBeGreaterThan(5000);
+    expect(result.context.remaining).toBeLessThanOrEqual(7000);
+    expect(result.argv).toContain('--max-old-space-size=256');
+    expect(result.cwd).toMatch(/[/\\]lambda[/\\]echo[/\\][0-9a-f]{16}$/);
+
+    const id = 'c6af9ac6-7b61-11e6-9a41-93e812345678';
+    const file = logFile('echo');
+    const ts = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+    // Init output carries no request id (as on Lambda), then the invocation's lines in order.
+    expect(file).toMatch(new RegExp(`^${ts}\\tundefined\\tINFO\\tcold start\\n`));
+    expect(file).toMatch(
+      new RegExp(
+        `${ts}\\tSTART RequestId: ${id} Version: \\$LATEST\\n` +
+          `${ts}\\t${id}\\tINFO\\tgot GET /my/path\\n` +
+          `${ts}\\traw output\\n` +
+          `${ts}\\t${id}\\tERROR\\tto stderr\\n` +
+          `${ts}\\tEND RequestId: ${id}\\n` +
+          `${ts}\\tREPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms\\n`,
+      ),
+    );
+    expect(logs).toContain(`[echo ${id}] START RequestId: ${id} Version: $LATEST`);
+    expect(logs).toContain(`[echo ${id}] INFO\tgot GET /my/path`);
+    expect(logs).toContain(`[echo ${id}] raw output`);
+    expect(logs).toContain(`[echo ${id}] END RequestId: ${id}`);
+  });
+
+  it('resolves handlers as Lambda does: .mjs, CommonJS .js, .js under "type": "module", .cjs in a folder, callbacks', async () => {
+    const packages: Record<string, [Record<string, string>, string]> = {
+      esm: [{ 'index.mjs': 'export const handler = async (e) => ({ kind: "esm", n: e.n, esm: typeof require === "undefined" });' }, 'index.handler'],
+      cjs: [{ 'index.js': 'exports.handler = async (e) => ({ kind: "cjs", n: e.n, esm: typeof require === "undefined" });' }, 'index.handler'],
+      typed: [{ 'package.json': '{ "type": "module" }', 'index.js': 'export const handler = async (e) => ({ kind: "typed", n: e.n, esm: typeof require === "undefined" });' }, 'index.handler'],
+      nested: [{ 'src/app.cjs': 'module.exports = { api: { handle: async (e) => ({ kind: "nested", n: e.n, esm: typeof require === "undefined" }) } };' }, 'src/app.api.handle'],
+      callback: [{ 'index.js': 'exports.handler = (e, context, callback) => { setTimeout(() => callback(null, { kind: "callback", n: e.n, esm: false }), 20); };' }, 'index.handler'],
+    };
+    for (const [name, [files, handler]] of Object.entries(packages)) runtime.register(functionOf(name, files, { handler }));
+    const results = await Promise.all(Object.keys(packages).map((name, n) => runtime.invoke(name, { n })));
+    expect(results).toEqual([
+      { kind: 'esm', n: 0, esm: true },
+      { kind: 'cjs', n: 1, esm: false },
+      { kind: 'typed', n: 2, esm: true },
+      { kind: 'nested', n: 3, esm: false },
+      { kind: 'callback', n: 4, esm: false },
+    ]);
+  });
+
+  it('answers callback results after the event loop empties, unless callbackWaitsForEmptyEventLoop is false', async () => {
+    const source = (waits: boolean) => `
+      exports.handler = (event, context, callback) => {
+        context.callbackWaitsForEmptyEventLoop = ${waits};
+        setTimeout(() => {}, 500);
+        callback(null, 'done');
+      };`;
+    runtime.register(functionOf('waits', { 'index.js': source(true) }));
+    runtime.register(functionOf('nowait', { 'index.js': source(false) }));
+    await Promise.all([runtime.invoke('waits', {}), runtime.invoke('nowait', {})]); // cold starts
+    const timed = async (name: string) => {
+      const start = Date.now();
+      expect(await runtime.invoke(name, {})).toBe('done');
+      return Date.now() - start;
+    };
+    const [waited, quick] = await Promise.all([timed('waits'), timed('nowait')]);
+    expect(waited).toBeGreaterThanOrEqual(450);
+    expect(quick).toBeLessThan(300);
+  });
+
+  it('fails with Runtime.ImportModuleError or Runtime.HandlerNotFound when the handler is missing', async () => {
+    runtime.register(functionOf('nomodule', { 'main.mjs': 'export const handler = async () => 1;' }));
+    runtime.register(functionOf('noexport', { 'index.mjs': 'export const other = async () => 1;' }));
+    runtime.register(functionOf('notfn', { 'index.js': 'exports.handler = 42;' }));
+    runtime.register(functionOf('syntax', { 'index.mjs': 'export const handler = async () => {' }));
+    const missing = await failure(runtime.invoke('nomodule', {}, { requestId: 'r-missing' }));
+    expect(missing).toMatchObject({ name: 'FunctionError', errorType: 'Runtime.ImportModuleError', requestId: 'r-missing' });
+    expect(missing.errorMessage).toMatch(/^Error: Cannot find module 'index'\nRequire stack:\n- .*bootstrap-[0-9a-f]{12}\.mjs/);
+    expect(await failure(runtime.invoke('noexport', {}))).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' });
+    expect(await failure(runtime.invoke('notfn', {}))).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is not a function' });
+    expect(await failure(runtime.invoke('syntax', {}))).toMatchObject({ errorType: 'Runtime.UserCodeSyntaxError', errorMessage: expect.stringMatching(/^SyntaxError: /) });
+    expect(logFile('nomodule')).toMatch(/INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError\n/);
+    expect(logFile('nomodule')).toMatch(/\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Runtime.ImportModuleError"/);
+    // Each call retries the init, as on Lambda; and the runtime serves other functions meanwhile.
+    expect(await failure(runtime.invoke('nomodule', {}))).toMatchObject({ errorType: 'Runtime.ImportModuleError' });
+    runtime.register(functionOf('fine', { 'index.mjs': MISBEHAVING }));
+    expect(await runtime.invoke('fine', {})).toMatchObject({ pid: expect.any(Number) });
+  });
+
+  it('reports a thrown error as Lambda does and keeps the instance', async () => {
+    runtime.register(functionOf('thrower', { 'index.mjs': MISBEHAVING }));
+    const { pid } = (await runtime.invoke('thrower', {})) as { pid: number };
+    const err = await failure(runtime.invoke('thrower', { action: 'throw', what: 'size' }, { requestId: 'r-throw' }));
+    expect(err).toMatchObject({ name: 'FunctionError', errorType: 'TypeError', errorMessage: 'bad input: size', message: 'bad input: size', requestId: 'r-throw' });
+    expect(err.trace[0]).toBe('TypeError: bad input: size');
+    expect(err.payload).toEqual({ errorType: 'TypeError', errorMessage: 'bad input: size', trace: err.trace });
+    expect(logFile('thrower')).toMatch(/\tr-throw\tERROR\tInvoke Error \t\{"errorType":"TypeError","errorMessage":"bad input: size"/);
+    expect(logFile('thrower')).toMatch(/REPORT RequestId: r-throw\t.*\tStatus: error\tError Type: TypeError\n/);
+    expect(await runtime.invoke('thrower', {})).toEqual({ pid, requestId: expect.any(String) });
+  });
+
+  it('fails a result that is not JSON with Runtime.JSONStringifyError and keeps the instance', async () => {
+    runtime.register(functionOf('malformed', { 'index.mjs': MISBEHAVING }));
+    const { pid } = (await runtime.invoke('malformed', {})) as { pid: number };
+    expect(await failure(runtime.invoke('malformed', { action: 'circular' }))).toMatchObject({ name: 'FunctionError', errorType: 'Runtime.JSONStringifyError', errorMessage: 'Unable to stringify response body' });
+    expect(await failure(runtime.invoke('malformed', { action: 'bigint' }))).toMatchObject({ errorType: 'Runtime.JSONStringifyError' });
+    expect(await runtime.invoke('malformed', {})).toMatchObject({ pid });
+  });
+
+  it('kills an invocation past its timeout and starts a fresh instance for the next call', async () => {
+    runtime.register(functionOf('slow', { 'index.mjs': MISBEHAVING }, { timeoutSeconds: 1 }));
+    const { pid } = (await runtime.invoke('slow', {})) as { pid: number };
+    const start = Date.now();
+    const err = await failure(runtime.invoke('slow', { action: 'sleep', ms: 5000 }, { requestId: 'r-slow' }));
+    const elapsed = Date.now() - start;
+    expect(err).toMatchObject({ name: 'FunctionTimeout', errorType: 'Sandbox.Timedout', requestId: 'r-slow' });
+    expect(err.errorMessage).toMatch(/^\d{4}-\d{2}-\d{2}T\S+Z r-slow Task timed out after 1\.00 seconds$/);
+    expect(elapsed).toBeGreaterThanOrEqual(990);
+    expect(elapsed).toBeLessThan(1600);
+    expect(logFile('slow')).toMatch(/\n\d{4}-\d{2}-\d{2}T\S+Z r-slow Task timed out after 1\.00 seconds\n\S+\tEND RequestId: r-slow\n\S+\tREPORT RequestId: r-slow\t.*\tStatus: timeout\n/);
+    const next = (await runtime.invoke('slow', {})) as { pid: number };
+    expect(next.pid).not.toBe(pid);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('fails process.exit(1) with Runtime.ExitError and starts a fresh instance', async () => {
+    runtime.register(functionOf('exiter', { 'index.mjs': MISBEHAVING }));
+    const { pid } = (await runtime.invoke('exiter', {})) as { pid: number };
+    const err = await failure(runtime.invoke('exiter', { action: 'exit', code: 1 }, { requestId: 'r-exit' }));
+    expect(err).toMatchObject({ name: 'FunctionError', errorType: 'Runtime.ExitError', errorMessage: 'RequestId: r-exit Error: Runtime exited with error: exit status 1' });
+    expect(logFile('exiter')).toMatch(/\tRequestId: r-exit Error: Runtime exited with error: exit status 1\n\S+\tRuntime.ExitError\n\S+\tEND RequestId: r-exit\n/);
+    const next = (await runtime.invoke('exiter', {})) as { pid: number };
+    expect(next.pid).not.toBe(pid);
+    expect(await failure(runtime.invoke('exiter', { action: 'exit', code: 0 }, { requestId: 'r-exit0' }))).toMatchObject({
+      errorType: 'Runtime.ExitError',
+      errorMessage: 'RequestId: r-exit0 Error: Runtime exited without providing a reason',
+    });
+  });
+
+  it('fails a heap exhaustion with Runtime.ExitError; the twin lives on and the next call works', async () => {
+    runtime.register(functionOf('hungry', { 'index.mjs': MISBEHAVING }, { memoryMB: 128, timeoutSeconds: 20 }));
+    const { pid } = (await runtime.invoke('hungry', {})) as { pid: number };
+    const err = await failure(runtime.invoke('hungry', { action: 'oom' }, { requestId: 'r-oom' }));
+    expect(err).toMatchObject({ name: 'FunctionError', errorType: 'Runtime.ExitError' });
+    expect(err.errorMessage).toMatch(/^RequestId: r-oom Error: Runtime exited with error: (signal: aborted|signal: killed|exit status \d+)$/);
+    expect(logFile('hungry')).toContain('JavaScript heap out of memory');
+    const next = (await runtime.invoke('hungry', {})) as { pid: number };
+    expect(next.pid).not.toBe(pid);
+    expect(readdirSync(join(dataDir, 'lambda', 'hungry', readdirSync(join(dataDir, 'lambda', 'hungry'))[0]))).toEqual(['index.mjs']);
+  });
+
+  it('fails the invocation an uncaught exception hits, and replaces the instance', async () => {
+    runtime.register(functionOf('uncaught', { 'index.mjs': MISBEHAVING }));
+    const { pid } = (await runtime.invoke('uncaught', {})) as { pid: number };
+    expect(await failure(runtime.invoke('uncaught', { action: 'uncaught' }))).toMatchObject({ errorType: 'Error', errorMessage: 'thrown later' });
+    expect(logFile('uncaught')).toContain('\tERROR\tUncaught Exception \t{"errorType":"Error","errorMessage":"thrown later"');
+    const next = (await runtime.invoke('uncaught', {})) as { pid: number };
+    expect(next.pid).not.toBe(pid);
+  });
+});
+
+describe('instances', () => {
+  it('answers 50 concurrent calls, each in its own instance with its own request id', async () => {
+    runtime.register(functionOf('burst', { 'index.mjs': MISBEHAVING }));
+    const ids = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
+    const results = (await Promise.all(ids.map((requestId) => runtime.invoke('burst', { action: 'sleep', ms: 300 }, { requestId })))) as { pid: number; requestId: string }[];
+    expect(results.map((r) => r.requestId)).toEqual(ids);
+    expect(new Set(results.map((r) => r.pid)).size).toBe(50);
+    // Warm: the next 50 reuse them.
+    const again = (await Promise.all(ids.map((requestId) => runtime.invoke('burst', {}, { requestId: `${requestId}-again` })))) as { pid: number }[];
+    expect(new Set(again.map((r) => r.pid))).toEqual(new Set(results.map((r) => r.pid)));
+  });
+
+  it('queues calls beyond the concurrency limit', async () => {
+    await runtime.close();
+    open({ maxConcurrency: 2 });
+    runtime.register(functionOf('narrow', { 'index.mjs': MISBEHAVING }));
+    const start = Date.now();
+    const results = (await Promise.all(Array.from({ length: 6 }, () => runtime.invoke('narrow', { action: 'sleep', ms: 200 })))) as { pid: number }[];
+    expect(new Set(results.map((r) => r.pid)).size).toBe(2);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(600);
+  });
+
+  it('picks up new code without a restart: idle instances stop, busy ones finish first', async () => {
+    const version = (v: string) => functionOf('deploy', { 'index.mjs': MISBEHAVING.replace('return { pid', `return { version: '${v}', pid`) });
+    runtime.register(version('v1'));
+    // Two warm v1 instances; one of them busy while the code changes.
+    const warm = (await Promise.all([runtime.invoke('deploy', { action: 'sleep', ms: 100 }), runtime.invoke('deploy', { action: 'sleep', ms: 100 })])) as { pid: number; version: string }[];
+    const v1Pids = warm.map((r) => r.pid);
+    expect(new Set(v1Pids).size).toBe(2);
+    const busy = runtime.invoke('deploy', { action: 'sleep', ms: 800 }) as Promise<{ pid: number; version: string }>;
+    await new Promise((r) => setTimeout(r, 150));
+    runtime.register(version('v2'));
+    const v2 = (await runtime.invoke('deploy', {})) as { pid: number; version: string };
+    expect(v2.version).toBe('v2');
+    expect(v1Pids).not.toContain(v2.pid);
+    await new Promise((r) => setTimeout(r, 100));
+    // The idle v1 instance is gone, the busy one still runs its invocation...
+    expect(v1Pids.filter(alive)).toHaveLength(1);
+    const finished = await busy;
+    expect(finished).toMatchObject({ version: 'v1', pid: v1Pids.filter(alive)[0] });
+    // ...and stops once it has answered.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(v1Pids.filter(alive)).toEqual([]);
+    expect(await runtime.invoke('deploy', {})).toMatchObject({ version: 'v2', pid: v2.pid });
+    expect(readdirSync(join(dataDir, 'lambda', 'deploy'))).toHaveLength(1);
+  });
+
+  it('leaves no process behind on close, even with an invocation running', async () => {
+    runtime.register(functionOf('closing', { 'index.mjs': MISBEHAVING }));
+    const results = (await Promise.all([1, 2, 3].map(() => runtime.invoke('closing', { action: 'sleep', ms: 100 })))) as { pid: number }[];
+    const pids = new Set(results.map((r) => r.pid));
+    expect(pids.size).toBe(3);
+    const running = failure(runtime.invoke('closing', { action: 'sleep', ms: 10_000 }));
+    await new Promise((r) => setTimeout(r, 100));
+    await runtime.close();
+    expect(await running).toMatchObject({ name: 'ServiceException' });
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  });
+
+  it('stops what a handler started when its instance stops', async () => {
+    runtime.register(
+      functionOf('spawner', {
+        'index.mjs': `
+          import { spawn } from 'node:child_process';
+          export const handler = async () => {
+            const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+            return { pid: process.pid, sleeper: sleeper.pid };
+          };`,
+      }),
+    );
+    const { pid, sleeper } = (await runtime.invoke('spawner', {})) as { pid: number; sleeper: number };
+    expect(alive(sleeper)).toBe(true);
+    await runtime.close();
+    expect(alive(pid)).toBe(false);
+    for (let i = 0; i < 20 && alive(sleeper); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(alive(sleeper)).toBe(false);
+  });
+
+  it("runs with the function's environment and Lambda's, never the twin's", async () => {
+    process.env['TWIN_LAMBDA_LEAK_CHECK'] = 'parent-secret-value';
+    try {
+      const source = 'export const handler = async () => ({ ...process.env });';
+      runtime.register(functionOf('env', { 'index.mjs': source }, { environment: { TABLE_NAME: 'items', TZ: 'Europe/Paris' } }));
+      runtime.register(functionOf('envopts', { 'index.mjs': source }, { environment: { NODE_OPTIONS: '--no-deprecation' } }));
+      const env = (await runtime.invoke('env', {})) as Record<string, string>;
+      expect(Object.keys(env)).not.toContain('TWIN_LAMBDA_LEAK_CHECK');
+      expect(Object.values(env)).not.toContain('parent-secret-value');
+      expect(env).not.toHaveProperty('NODE_OPTIONS');
+      const taskRoot = env['LAMBDA_TASK_ROOT'];
+      expect(env).toEqual({
+        PATH: expect.any(String),
+        LANG: 'en_US.UTF-8',
+        TZ: 'Europe/Paris',
+        NODE_PATH: taskRoot,
+        PWD: taskRoot,
+        TABLE_NAME: 'items',
+        AWS_LAMBDA_FUNCTION_NAME: 'env',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/env',
+        AWS_LAMBDA_LOG_STREAM_NAME: expect.stringMatching(/\[\$LATEST\]/),
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+        AWS_REGION: 'eu-west-1',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        LAMBDA_TASK_ROOT: expect.stringMatching(/[/\\]lambda[/\\]env[/\\][0-9a-f]{16}$/),
+        LAMBDA_RUNTIME_DIR: expect.stringMatching(/[/\\]lambda[/\\]\.runtime$/),
+        _HANDLER: 'index.handler',
+      });
+      expect(await runtime.invoke('envopts', {})).toMatchObject({ NODE_OPTIONS: '--no-deprecation', TZ: ':UTC' });
+    } finally {
+      delete process.env['TWIN_LAMBDA_LEAK_CHECK'];
+    }
+  });
+
+  it('serves API Gateway through handler(): a fresh request id per call', async () => {
+    runtime.register(functionOf('proxy', { 'index.mjs': 'export const handler = async (event, context) => ({ statusCode: 200, body: JSON.stringify({ id: context.awsRequestId, path: event.path }) });' }));
+    const handler = runtime.handler('proxy');
+    const [a, b] = (await Promise.all([handler({ path: '/a' }, { awsRequestId: 'gateway-id' }), handler({ path: '/b' }, {})])) as { statusCode: number; body: string }[];
+    expect(a.statusCode).toBe(200);
+    const [bodyA, bodyB] = [JSON.parse(a.body), JSON.parse(b.body)];
+    expect(bodyA.path).toBe('/a');
+    expect(bodyB.path).toBe('/b');
+    expect(bodyA.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bodyA.id).not.toBe(bodyB.id);
+  });
+});

@@ -1,0 +1,869 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BOOTSTRAP_NAME, BOOTSTRAP_SOURCE } from './bootstrap';
+import { LambdaError } from './errors';
+import { extractPackage, PackageError } from './package';
+
+/** A function as Terraform deploys it: its deployment package (the zip's exact bytes) and configuration. */
+export interface FunctionConfig {
+  /** Lambda's function name (`[A-Za-z0-9_-]{1,64}`). */
+  readonly name: string;
+  /** The function's ARN (`arn:aws:lambda:<region>:<account>:function:<name>`): the context's invokedFunctionArn, and AWS_REGION. */
+  readonly arn: string;
+  /** The deployment package, as uploaded. */
+  readonly zip: Uint8Array;
+  /** `[dir/]module.export` (`index.handler`). */
+  readonly handler: string;
+  readonly runtime: 'nodejs20.x' | 'nodejs22.x';
+  /** 128 to 10240: the V8 heap limit of each instance (`--max-old-space-size`). */
+  readonly memoryMB: number;
+  /** 1 to 900. */
+  readonly timeoutSeconds: number;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export interface LambdaRuntimeOptions {
+  /** The twin's data directory: packages go to `<dataDir>/lambda/<name>/<sha256 prefix>/`, logs to `<dataDir>/lambda/logs/<name>.log`. */
+  readonly dataDir: string;
+  /** Every log line of every function, prefixed `[<functionName> <requestId>] `. */
+  readonly onLog?: (line: string) => void;
+  /** Instances per function (Lambda's burst concurrency here): 50 unless set. Further calls queue. */
+  readonly maxConcurrency?: number;
+}
+
+export interface InvokeOptions {
+  /** The invocation's awsRequestId (a fresh UUID unless set). */
+  readonly requestId?: string;
+}
+
+/** The shape of the in-process handlers API Gateway's AWS_PROXY integration calls (apigw/private/integrations.ts). */
+export type LambdaHandler = (event: Record<string, unknown>, context: Record<string, unknown>) => Promise<unknown>;
+
+/** Lambda's synchronous Invoke payload quota (request). */
+const MAX_REQUEST_BYTES = 6_291_456;
+/** Lambda's init phase limit; past it, Lambda retries init within the invocation's own timeout. */
+const INIT_LIMIT_SECONDS = 10;
+/** Calls waiting for an instance beyond which invoke answers TooManyRequestsException. */
+const MAX_QUEUED = 10_000;
+/** After a child exits: how long its last IPC messages and output may take to arrive. */
+const EXIT_DRAIN_MS = 1000;
+/** A log event longer than this is cut, as CloudWatch Logs cuts events at 256 KB. */
+const MAX_LOG_EVENT = 256 * 1024;
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const ENV_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+/** Variables Lambda sets and refuses in a function's configuration. */
+const RESERVED = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+]);
+/** How Lambda (Go) names the signal that ended a runtime: `Runtime exited with error: signal: killed`. */
+const SIGNAL_NAMES: Record<string, string> = {
+  SIGKILL: 'killed',
+  SIGABRT: 'aborted',
+  SIGSEGV: 'segmentation fault',
+  SIGTERM: 'terminated',
+  SIGINT: 'interrupt',
+  SIGBUS: 'bus error',
+  SIGILL: 'illegal instruction',
+  SIGFPE: 'floating point exception',
+  SIGHUP: 'hangup',
+  SIGQUIT: 'quit',
+  SIGTRAP: 'trace/breakpoint trap',
+  SIGPIPE: 'broken pipe',
+  SIGUSR1: 'user defined signal 1',
+  SIGUSR2: 'user defined signal 2',
+};
+
+/** A function's configuration as registered (the zip itself is kept on disk only). */
+interface Code {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly handler: string;
+  readonly runtime: FunctionConfig['runtime'];
+  readonly memoryMB: number;
+  readonly timeoutSeconds: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly sha256: string;
+}
+
+/** One registration of a function: its instances run this code and configuration. */
+interface Generation {
+  readonly code: Code;
+  readonly dir: string;
+  retired: boolean;
+  readonly instances: Set<Instance>;
+}
+
+interface FunctionState {
+  readonly name: string;
+  /** Undefined once unregistered. */
+  current: Generation | undefined;
+  /** The current generation and retired ones whose instances are still finishing. */
+  readonly generations: Set<Generation>;
+  readonly queue: Invocation[];
+}
+
+interface Invocation {
+  readonly requestId: string;
+  readonly eventJson: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: Error) => void;
+  settled: boolean;
+  /** performance.now() when the instance got it. */
+  startedAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+type InstanceState = 'starting' | 'idle' | 'busy' | 'stopping' | 'dead';
+
+/** One child process: one invocation at a time. */
+interface Instance {
+  readonly fn: FunctionState;
+  readonly gen: Generation;
+  readonly child: ChildProcess;
+  readonly spawnedAt: number;
+  readonly logStream: string;
+  state: InstanceState;
+  /** The invocation it runs (while starting: the one it was started for). */
+  invocation: Invocation | undefined;
+  lastRequestId: string | undefined;
+  /** Init duration, reported in the REPORT line of its first invocation. */
+  initMs: number | undefined;
+  initReported: boolean;
+  peakRssKiB: number;
+  initTimer: NodeJS.Timeout | undefined;
+  /** Output not yet ended by a newline, per source. */
+  readonly partial: Map<string, string>;
+  readonly exited: Promise<void>;
+  markExited: () => void;
+}
+
+/**
+ * Runs functions' own deployment packages in child processes, as Lambda's Node.js runtime does: an instance
+ * (one child process, `child_process.fork` of a bootstrap written to the data directory) serves one invocation at
+ * a time and is reused warm; concurrent calls start more instances, up to 50 per function, and further calls queue.
+ * Events and results cross as JSON; the environment is the function's own plus Lambda's reserved variables, never
+ * the twin's. Timeouts, crashes, process.exit and heap exhaustion fail the one invocation they hit (as Lambda
+ * reports them) and the next call starts a fresh instance. Logs go to `<dataDir>/lambda/logs/<name>.log` with
+ * Lambda's START, END and REPORT lines, and to `onLog`.
+ *
+ * Where the twin knowingly differs from Lambda:
+ * - instances run the twin's own `node` whatever the runtime (nodejs20.x or nodejs22.x);
+ * - memory is a V8 heap limit (`--max-old-space-size=<memoryMB>`), not a limit on the whole process; exhausting
+ *   it aborts the instance: `Runtime.ExitError`, `Runtime exited with error: signal: aborted`;
+ * - a result JSON cannot carry fails with `Runtime.JSONStringifyError` / `Unable to stringify response body`
+ *   (the current runtime client's name; the nodejs20.x client reports the same message with errorType `Error`);
+ * - instances are not frozen between invocations: their timers keep running (their output goes under the last
+ *   request id); they are not reclaimed when idle, only on new code, unregister, a failure, or close();
+ * - there are no execution-role credentials (AWS_ACCESS_KEY_ID...), no X-Ray, no response streaming;
+ * - `handler()` gives each call a fresh request id, as Lambda does: API Gateway's own id stays in
+ *   `event.requestContext.requestId` (the context runAwsProxy passes is ignored);
+ * - the init phase (10 s on Lambda, then retried within the invocation) has one limit: 10 s + the timeout.
+ */
+export class LambdaRuntime {
+  private readonly root: string;
+  private readonly logsDir: string;
+  private readonly runtimeDir: string;
+  private readonly bootstrapFile: string;
+  private readonly onLog: ((line: string) => void) | undefined;
+  private readonly maxConcurrency: number;
+  private readonly functions = new Map<string, FunctionState>();
+  private readonly instances = new Set<Instance>();
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private exitHook: (() => void) | undefined;
+
+  constructor(options: LambdaRuntimeOptions) {
+    this.root = resolve(options.dataDir, 'lambda');
+    this.logsDir = join(this.root, 'logs');
+    // Function names cannot start with a dot: `.runtime` is no function's folder.
+    this.runtimeDir = join(this.root, '.runtime');
+    this.onLog = options.onLog;
+    this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? 50));
+    mkdirSync(this.runtimeDir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.logsDir, { recursive: true, mode: 0o700 });
+    // As in /var/task, `.js` files of a package without its own package.json are CommonJS, whatever lies above.
+    writeIfChanged(join(this.root, 'package.json'), '{ "type": "commonjs" }\n');
+    const hash = createHash('sha256').update(BOOTSTRAP_SOURCE).digest('hex').slice(0, 12);
+    this.bootstrapFile = join(this.runtimeDir, `${BOOTSTRAP_NAME}-${hash}.mjs`);
+    writeIfChanged(this.bootstrapFile, BOOTSTRAP_SOURCE);
+    for (const entry of readdirSync(this.runtimeDir)) {
+      if (entry.startsWith(`${BOOTSTRAP_NAME}-`) && join(this.runtimeDir, entry) !== this.bootstrapFile) rmSync(join(this.runtimeDir, entry), { force: true });
+    }
+  }
+
+  /**
+   * Deploys a function, or new code or configuration of a registered one: instances of the previous code that are
+   * idle stop at once, busy ones finish their invocation and stop; queued and later calls run the new code.
+   * Registering the same bytes and configuration again changes nothing. Throws {@link LambdaError}
+   * `InvalidParameterValueException` where Lambda would refuse the function (zip-slip entry, over 250 MB unzipped,
+   * reserved environment variable, ...).
+   */
+  register(fn: FunctionConfig): void {
+    if (this.closed) throw new LambdaError('ServiceException', 'ServiceException', 'The Lambda runtime is closed.');
+    const code = validate(fn);
+    let state = this.functions.get(code.name);
+    if (state?.current && sameCode(state.current.code, code)) return;
+    const dir = this.unpack(code.name, code.sha256, fn.zip);
+    if (!state) {
+      state = { name: code.name, current: undefined, generations: new Set(), queue: [] };
+      this.functions.set(code.name, state);
+    }
+    const gen: Generation = { code, dir, retired: false, instances: new Set() };
+    const previous = state.current;
+    state.current = gen;
+    state.generations.add(gen);
+    if (previous) this.retire(state, previous);
+    this.sweep(state);
+    this.pump(state);
+  }
+
+  /**
+   * Deletes a function: queued calls fail with ResourceNotFoundException, running invocations finish. Returns
+   * whether it was registered.
+   */
+  unregister(name: string): boolean {
+    const state = this.functions.get(name);
+    if (!state?.current) return false;
+    const gen = state.current;
+    state.current = undefined;
+    this.retire(state, gen);
+    for (const inv of state.queue.splice(0)) this.settle(inv, notFound(name));
+    this.sweep(state);
+    return true;
+  }
+
+  /** A handler for API Gateway's AWS_PROXY integration: each call is an invocation with a fresh request id. */
+  handler(name: string): LambdaHandler {
+    return (event) => this.invoke(name, event);
+  }
+
+  /**
+   * Invokes a function synchronously (RequestResponse): resolves with the handler's result as it crosses JSON
+   * (`undefined` arrives as null), or rejects with a {@link LambdaError}.
+   */
+  invoke(name: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
+    if (this.closed) return Promise.reject(new LambdaError('ServiceException', 'ServiceException', 'The Lambda runtime is closed.'));
+    const state = this.functions.get(name);
+    if (!state?.current) return Promise.reject(notFound(name));
+    const requestId = options.requestId ?? randomUUID();
+    if (!REQUEST_ID.test(requestId)) return Promise.reject(new LambdaError('InvalidRequestContentException', 'InvalidRequestContentException', 'requestId must be 1 to 128 printable characters without spaces.'));
+    let eventJson: string | undefined;
+    try {
+      eventJson = JSON.stringify(event === undefined ? {} : event);
+    } catch (err) {
+      return Promise.reject(new LambdaError('InvalidRequestContentException', 'InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`, { requestId }));
+    }
+    if (eventJson === undefined) eventJson = '{}';
+    if (Buffer.byteLength(eventJson, 'utf8') > MAX_REQUEST_BYTES) {
+      return Promise.reject(new LambdaError('RequestEntityTooLargeException', 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, { requestId }));
+    }
+    if (state.queue.length >= MAX_QUEUED) return Promise.reject(new LambdaError('TooManyRequestsException', 'TooManyRequestsException', 'Rate Exceeded.', { requestId }));
+    const json = eventJson;
+    return new Promise((resolvePromise, rejectPromise) => {
+      state.queue.push({ requestId, eventJson: json, resolve: resolvePromise, reject: rejectPromise, settled: false, startedAt: 0, timer: undefined });
+      this.pump(state);
+    });
+  }
+
+  /** Stops every instance (SIGKILL) and waits until each process has exited; calls in flight or queued fail. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    const closedError = () => new LambdaError('ServiceException', 'ServiceException', 'The Lambda runtime was closed.');
+    for (const state of this.functions.values()) {
+      for (const inv of state.queue.splice(0)) this.settle(inv, closedError());
+    }
+    const exits: Promise<void>[] = [];
+    for (const inst of this.instances) {
+      if (inst.invocation) this.settle(inst.invocation, closedError());
+      this.stop(inst);
+      exits.push(inst.exited);
+    }
+    this.closing = Promise.all(exits).then(() => {
+      if (this.exitHook) process.removeListener('exit', this.exitHook);
+      this.exitHook = undefined;
+    });
+    return this.closing;
+  }
+
+  // ---- scheduling
+
+  /** Hands queued calls to idle instances of the current code, then to new instances while under the limit. */
+  private pump(state: FunctionState): void {
+    while (state.queue.length > 0 && !this.closed) {
+      const gen = state.current;
+      if (!gen) {
+        for (const inv of state.queue.splice(0)) this.settle(inv, notFound(state.name));
+        return;
+      }
+      let idle: Instance | undefined;
+      for (const inst of gen.instances) {
+        if (inst.state === 'idle') {
+          idle = inst;
+          break;
+        }
+      }
+      if (idle) {
+        this.start(idle, state.queue.shift() as Invocation);
+        continue;
+      }
+      if (this.liveInstances(state) >= this.maxConcurrency) return;
+      this.spawn(state, gen, state.queue.shift() as Invocation);
+    }
+  }
+
+  private liveInstances(state: FunctionState): number {
+    let n = 0;
+    for (const gen of state.generations) for (const inst of gen.instances) if (inst.state !== 'stopping' && inst.state !== 'dead') n++;
+    return n;
+  }
+
+  private retire(state: FunctionState, gen: Generation): void {
+    gen.retired = true;
+    for (const inst of gen.instances) if (inst.state === 'idle') this.stop(inst);
+    if (gen.instances.size === 0) state.generations.delete(gen);
+  }
+
+  // ---- instances
+
+  private spawn(state: FunctionState, gen: Generation, inv: Invocation): void {
+    const code = gen.code;
+    const now = new Date();
+    const logStream = `${now.getUTCFullYear()}/${pad(now.getUTCMonth() + 1)}/${pad(now.getUTCDate())}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    const nodeArgs = [`--max-old-space-size=${code.memoryMB}`, '--expose-gc', '--max-http-header-size=81920'];
+    // A heap exhaustion aborts the process: no core file lands in the task root (the shell execs node, same pid).
+    const viaShell = process.platform !== 'win32' && existsSync('/bin/sh');
+    let child: ChildProcess;
+    try {
+      child = fork(this.bootstrapFile, [], {
+        cwd: gen.dir,
+        env: this.environment(code, gen.dir, logStream),
+        execPath: viaShell ? '/bin/sh' : process.execPath,
+        execArgv: viaShell ? ['-c', 'ulimit -c 0 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs] : nodeArgs,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'json',
+        // Its own process group: stopping an instance stops whatever its handler started, as a sandbox's end does.
+        detached: process.platform !== 'win32',
+      });
+    } catch (err) {
+      this.settle(inv, new LambdaError('ServiceException', 'ServiceException', `could not start an instance of ${code.name}: ${(err as Error).message}`, { requestId: inv.requestId }));
+      return;
+    }
+    let markExited: () => void = noop;
+    const exited = new Promise<void>((r) => (markExited = r));
+    const inst: Instance = {
+      fn: state,
+      gen,
+      child,
+      spawnedAt: performance.now(),
+      logStream,
+      state: 'starting',
+      invocation: inv,
+      lastRequestId: undefined,
+      initMs: undefined,
+      initReported: false,
+      peakRssKiB: 0,
+      initTimer: undefined,
+      partial: new Map(),
+      exited,
+      markExited,
+    };
+    gen.instances.add(inst);
+    this.instances.add(inst);
+    this.hookExit();
+    inst.initTimer = setTimeout(() => this.initTimedOut(inst), (INIT_LIMIT_SECONDS + code.timeoutSeconds) * 1000);
+
+    let exitedWith: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let channelOpen = true;
+    const streamsOpen = new Set(['out', 'err']);
+    let drainTimer: NodeJS.Timeout | undefined;
+    const maybeDead = () => {
+      if (exitedWith && !channelOpen && streamsOpen.size === 0) {
+        clearTimeout(drainTimer);
+        this.died(inst, exitedWith.code, exitedWith.signal);
+      }
+    };
+    child.on('message', (m) => this.message(inst, m));
+    child.on('disconnect', () => {
+      channelOpen = false;
+      maybeDead();
+    });
+    child.on('error', (err) => {
+      // Spawning failed (no exit follows), or a message could not be sent to a dying child (its exit follows).
+      if (child.pid === undefined && !exitedWith) {
+        this.line(inst, `twin: could not start the instance: ${err.message}`);
+        exitedWith = { code: 1, signal: null };
+        channelOpen = false;
+        streamsOpen.clear();
+        maybeDead();
+      }
+    });
+    child.once('exit', (exitCode, signal) => {
+      exitedWith = { code: exitCode, signal };
+      drainTimer = setTimeout(() => this.died(inst, exitCode, signal), EXIT_DRAIN_MS);
+      maybeDead();
+    });
+    for (const [key, stream] of [
+      ['out', child.stdout],
+      ['err', child.stderr],
+    ] as const) {
+      if (!stream) {
+        streamsOpen.delete(key);
+        continue;
+      }
+      stream.setEncoding('utf8');
+      stream.on('data', (text: string) => this.raw(inst, `pipe-${key}`, text));
+      stream.on('error', noop);
+      stream.on('close', () => {
+        streamsOpen.delete(key);
+        maybeDead();
+      });
+    }
+  }
+
+  /** The child's environment: the function's variables and Lambda's, nothing of the twin's. */
+  private environment(code: Code, taskRoot: string, logStream: string): Record<string, string> {
+    return {
+      PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      NODE_PATH: taskRoot,
+      ...code.environment,
+      // Lambda's runtime starts from a shell script in the task root (so does ours, where a shell exists).
+      PWD: taskRoot,
+      AWS_LAMBDA_FUNCTION_NAME: code.name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(code.memoryMB),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${code.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: logStream,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${code.runtime}`,
+      AWS_REGION: code.region,
+      AWS_DEFAULT_REGION: code.region,
+      LAMBDA_TASK_ROOT: taskRoot,
+      LAMBDA_RUNTIME_DIR: this.runtimeDir,
+      _HANDLER: code.handler,
+    };
+  }
+
+  /** Gives an invocation to an instance that is ready (warm, or just initialised). */
+  private start(inst: Instance, inv: Invocation): void {
+    if (inv.settled) {
+      inst.invocation = undefined;
+      this.becomeIdle(inst);
+      return;
+    }
+    const code = inst.gen.code;
+    inst.state = 'busy';
+    inst.invocation = inv;
+    inv.startedAt = performance.now();
+    this.line(inst, `START RequestId: ${inv.requestId} Version: $LATEST`);
+    const deadline = Date.now() + code.timeoutSeconds * 1000;
+    inv.timer = setTimeout(() => this.timedOut(inst, inv, code.timeoutSeconds), code.timeoutSeconds * 1000);
+    try {
+      inst.child.send({ t: 'invoke', id: inv.requestId, event: inv.eventJson, deadline, arn: code.arn }, (err) => {
+        if (err) this.stop(inst);
+      });
+    } catch {
+      this.stop(inst);
+    }
+  }
+
+  private becomeIdle(inst: Instance): void {
+    inst.invocation = undefined;
+    if (inst.gen.retired || this.closed) {
+      this.stop(inst);
+      return;
+    }
+    inst.state = 'idle';
+    this.pump(inst.fn);
+  }
+
+  /** A message from a child; anything malformed is ignored. */
+  private message(inst: Instance, raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null || inst.state === 'dead') return;
+    const m = raw as Record<string, unknown>;
+    switch (m['t']) {
+      case 'console': {
+        const level = String(m['level']).slice(0, 8);
+        const msg = cut(String(m['msg']));
+        const ts = typeof m['ts'] === 'string' ? m['ts'].slice(0, 40) : new Date().toISOString();
+        this.write(inst.fn.name, this.logId(inst), `${ts}\t${String(m['rid']).slice(0, 128)}\t${level}\t${msg}`, `${level}\t${msg}`);
+        return;
+      }
+      case 'out':
+        this.raw(inst, m['s'] === 'err' ? 'ipc-err' : 'ipc-out', String(m['x']));
+        return;
+      case 'ready': {
+        if (inst.state !== 'starting') return;
+        clearTimeout(inst.initTimer);
+        inst.initMs = performance.now() - inst.spawnedAt;
+        this.noteRss(inst, m['rss']);
+        const inv = inst.invocation;
+        if (inv) this.start(inst, inv);
+        else this.becomeIdle(inst);
+        return;
+      }
+      case 'initError': {
+        if (inst.state !== 'starting') return;
+        clearTimeout(inst.initTimer);
+        const e = errorPayload(m['e']);
+        const initMs = performance.now() - inst.spawnedAt;
+        this.line(inst, `INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${e.errorType}`);
+        const inv = inst.invocation;
+        if (inv && !inv.settled) {
+          inv.startedAt = performance.now();
+          this.line(inst, `START RequestId: ${inv.requestId} Version: $LATEST`);
+          this.finishLines(inst, inv, `\tStatus: error\tError Type: ${e.errorType}`);
+          this.settle(inv, new LambdaError('FunctionError', e.errorType, e.errorMessage, { trace: e.trace, requestId: inv.requestId }));
+        }
+        inst.invocation = undefined;
+        this.stop(inst);
+        return;
+      }
+      case 'result': {
+        const inv = inst.invocation;
+        if (inst.state !== 'busy' || !inv || m['id'] !== inv.requestId) return;
+        clearTimeout(inv.timer);
+        this.noteRss(inst, m['rss']);
+        let outcome: { ok: true; value: unknown } | { ok: false; error: LambdaError };
+        if (m['ok'] === true) {
+          try {
+            outcome = { ok: true, value: JSON.parse(String(m['body'])) };
+          } catch {
+            outcome = { ok: false, error: new LambdaError('FunctionError', 'Runtime.JSONStringifyError', 'Unable to stringify response body', { requestId: inv.requestId }) };
+          }
+        } else {
+          const e = errorPayload(m['e']);
+          outcome = { ok: false, error: new LambdaError('FunctionError', e.errorType, e.errorMessage, { trace: e.trace, requestId: inv.requestId }) };
+        }
+        this.finishLines(inst, inv, outcome.ok ? '' : `\tStatus: error\tError Type: ${outcome.error.errorType}`);
+        inst.lastRequestId = inv.requestId;
+        if (outcome.ok) this.settle(inv, undefined, outcome.value);
+        else this.settle(inv, outcome.error);
+        if (m['fatal'] === true) {
+          // The instance was about to exit (uncaught exception, unhandled rejection): no call goes to it.
+          inst.invocation = undefined;
+          this.stop(inst);
+          return;
+        }
+        this.becomeIdle(inst);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private timedOut(inst: Instance, inv: Invocation, seconds: number): void {
+    if (inv.settled || inst.invocation !== inv) return;
+    const message = `${new Date().toISOString()} ${inv.requestId} Task timed out after ${seconds.toFixed(2)} seconds`;
+    this.flush(inst);
+    this.write(inst.fn.name, inv.requestId, message, `Task timed out after ${seconds.toFixed(2)} seconds`);
+    this.finishLines(inst, inv, '\tStatus: timeout');
+    this.settle(inv, new LambdaError('FunctionTimeout', 'Sandbox.Timedout', message, { requestId: inv.requestId }));
+    inst.invocation = undefined;
+    this.stop(inst);
+  }
+
+  private initTimedOut(inst: Instance): void {
+    if (inst.state !== 'starting') return;
+    const seconds = INIT_LIMIT_SECONDS + inst.gen.code.timeoutSeconds;
+    const inv = inst.invocation;
+    if (inv && !inv.settled) {
+      inv.startedAt = inst.spawnedAt;
+      const message = `${new Date().toISOString()} ${inv.requestId} Task timed out after ${seconds.toFixed(2)} seconds`;
+      this.flush(inst);
+      this.line(inst, `INIT_REPORT Init Duration: ${(seconds * 1000).toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+      this.write(inst.fn.name, inv.requestId, message, `Task timed out after ${seconds.toFixed(2)} seconds`);
+      this.finishLines(inst, inv, '\tStatus: timeout');
+      this.settle(inv, new LambdaError('FunctionTimeout', 'Sandbox.Timedout', message, { requestId: inv.requestId }));
+    }
+    inst.invocation = undefined;
+    this.stop(inst);
+  }
+
+  /** The child has exited and its last messages and output are in (or EXIT_DRAIN_MS passed). */
+  private died(inst: Instance, exitCode: number | null, signal: NodeJS.Signals | null): void {
+    if (inst.state === 'dead') return;
+    clearTimeout(inst.initTimer);
+    this.flush(inst);
+    const inv = inst.invocation;
+    if (inv && !inv.settled) {
+      clearTimeout(inv.timer);
+      const reason = exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${signal ? `signal: ${SIGNAL_NAMES[signal] ?? signal}` : `exit status ${exitCode}`}`;
+      const message = `RequestId: ${inv.requestId} Error: ${reason}`;
+      if (inst.state === 'starting') {
+        inv.startedAt = inst.spawnedAt;
+        this.line(inst, `INIT_REPORT Init Duration: ${(performance.now() - inst.spawnedAt).toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError`);
+        this.line(inst, `START RequestId: ${inv.requestId} Version: $LATEST`);
+      }
+      this.line(inst, message);
+      this.line(inst, 'Runtime.ExitError');
+      this.finishLines(inst, inv, '\tStatus: error\tError Type: Runtime.ExitError');
+      this.settle(inv, new LambdaError('FunctionError', 'Runtime.ExitError', message, { requestId: inv.requestId }));
+    }
+    inst.invocation = undefined;
+    inst.state = 'dead';
+    inst.gen.instances.delete(inst);
+    this.instances.delete(inst);
+    const state = inst.fn;
+    if (inst.gen.retired && inst.gen.instances.size === 0) {
+      state.generations.delete(inst.gen);
+      this.sweep(state);
+    }
+    inst.markExited();
+    this.pump(state);
+  }
+
+  private stop(inst: Instance): void {
+    if (inst.state === 'stopping' || inst.state === 'dead') return;
+    inst.state = 'stopping';
+    clearTimeout(inst.initTimer);
+    killGroup(inst.child);
+  }
+
+  /** Kills every child if the twin exits without close() (a crash, process.exit): none outlives it. */
+  private hookExit(): void {
+    if (this.exitHook) return;
+    this.exitHook = () => {
+      for (const inst of this.instances) killGroup(inst.child);
+    };
+    process.on('exit', this.exitHook);
+  }
+
+  private settle(inv: Invocation, err: Error | undefined, value?: unknown): void {
+    if (inv.settled) return;
+    inv.settled = true;
+    clearTimeout(inv.timer);
+    if (err) inv.reject(err);
+    else inv.resolve(value);
+  }
+
+  private noteRss(inst: Instance, rss: unknown): void {
+    if (typeof rss === 'number' && Number.isFinite(rss)) inst.peakRssKiB = Math.max(inst.peakRssKiB, rss);
+  }
+
+  // ---- logs
+
+  /** END and REPORT, as Lambda writes them. */
+  private finishLines(inst: Instance, inv: Invocation, status: string): void {
+    this.flush(inst);
+    const code = inst.gen.code;
+    const duration = Math.max(0, performance.now() - inv.startedAt);
+    let init = '';
+    if (!inst.initReported && inst.initMs !== undefined) {
+      inst.initReported = true;
+      init = `\tInit Duration: ${inst.initMs.toFixed(2)} ms`;
+    }
+    this.write(inst.fn.name, inv.requestId, `${new Date().toISOString()}\tEND RequestId: ${inv.requestId}`, `END RequestId: ${inv.requestId}`);
+    const report =
+      `REPORT RequestId: ${inv.requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms` +
+      `\tMemory Size: ${code.memoryMB} MB\tMax Memory Used: ${Math.ceil(inst.peakRssKiB / 1024)} MB${init}${status}`;
+    this.write(inst.fn.name, inv.requestId, `${new Date().toISOString()}\t${report}`, report);
+  }
+
+  /** The request id output is filed under: the running invocation's, else the last one's. */
+  private logId(inst: Instance): string {
+    return inst.invocation?.requestId ?? inst.lastRequestId ?? 'undefined';
+  }
+
+  /** A line the runtime writes (START, END, errors): timestamped in the file. */
+  private line(inst: Instance, text: string): void {
+    this.write(inst.fn.name, this.logId(inst), `${new Date().toISOString()}\t${text}`, text);
+  }
+
+  /** Output the child wrote without console (process.stdout.write, native writes, V8's fatal errors). */
+  private raw(inst: Instance, source: string, text: string): void {
+    let buffer = (inst.partial.get(source) ?? '') + text;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      this.line(inst, cut(buffer.slice(0, nl)));
+      buffer = buffer.slice(nl + 1);
+    }
+    if (buffer.length > MAX_LOG_EVENT) {
+      this.line(inst, cut(buffer));
+      buffer = '';
+    }
+    inst.partial.set(source, buffer);
+  }
+
+  private flush(inst: Instance): void {
+    for (const [source, buffer] of inst.partial) {
+      if (buffer.length > 0) this.line(inst, buffer);
+      inst.partial.set(source, '');
+    }
+  }
+
+  private write(fnName: string, requestId: string, fileText: string, display: string): void {
+    try {
+      appendFileSync(join(this.logsDir, `${fnName}.log`), `${fileText}\n`, { mode: 0o600 });
+    } catch {
+      // A full disk must not fail invocations.
+    }
+    if (!this.onLog) return;
+    for (const text of display.split('\n')) {
+      try {
+        this.onLog(`[${fnName} ${requestId}] ${text}`);
+      } catch {
+        // A throwing listener must not fail invocations.
+      }
+    }
+  }
+
+  // ---- packages
+
+  /** `<root>/<name>/<sha256 prefix>/`, unzipped once (into a temporary folder, then renamed). */
+  private unpack(name: string, sha256: string, zip: Uint8Array): string {
+    const parent = join(this.root, name);
+    const dir = join(parent, sha256.slice(0, 16));
+    if (existsSync(dir)) return dir;
+    mkdirSync(parent, { recursive: true, mode: 0o700 });
+    const tmp = join(parent, `.tmp-${sha256.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      extractPackage(zip, tmp);
+      renameSync(tmp, dir);
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      if (existsSync(dir)) return dir;
+      if (err instanceof PackageError) throw new LambdaError('InvalidParameterValueException', 'InvalidParameterValueException', `${name}: ${err.message}`);
+      throw new LambdaError('ServiceException', 'ServiceException', `${name}: could not unpack the deployment package: ${(err as Error).message}`);
+    }
+    return dir;
+  }
+
+  /** Removes unpacked code no generation uses any more (also what earlier runs left). */
+  private sweep(state: FunctionState): void {
+    const parent = join(this.root, state.name);
+    const used = new Set([...state.generations].map((g) => g.dir));
+    let entries: string[];
+    try {
+      entries = readdirSync(parent);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      // Only what unpack() makes: `<root>/logs/` is a function's folder too if one is named `logs`.
+      if (!/^[0-9a-f]{16}$/.test(entry) && !entry.startsWith('.tmp-')) continue;
+      const path = join(parent, entry);
+      if (!used.has(path)) rmSync(path, { recursive: true, force: true });
+    }
+  }
+}
+
+function validate(fn: FunctionConfig): Code {
+  const bad = (message: string) => new LambdaError('InvalidParameterValueException', 'InvalidParameterValueException', message);
+  if (typeof fn.name !== 'string' || !NAME.test(fn.name)) throw bad(`function name ${JSON.stringify(fn.name)} must be 1 to 64 letters, digits, hyphens or underscores`);
+  if (typeof fn.arn !== 'string' || !/^arn:[^:\s]+:lambda:[^:\s]*:[^:\s]*:function:[^\s]+$/.test(fn.arn)) throw bad(`${fn.name}: ${JSON.stringify(fn.arn)} is not a function ARN`);
+  if (!(fn.zip instanceof Uint8Array)) throw bad(`${fn.name}: the deployment package must be the zip's bytes`);
+  if (typeof fn.handler !== 'string' || !/^[^\s]{1,128}$/.test(fn.handler)) throw bad(`${fn.name}: handler ${JSON.stringify(fn.handler)} must be 1 to 128 characters without spaces`);
+  if (fn.runtime !== 'nodejs20.x' && fn.runtime !== 'nodejs22.x') throw bad(`${fn.name}: runtime ${JSON.stringify(fn.runtime)} is not emulated (nodejs20.x, nodejs22.x)`);
+  if (!Number.isInteger(fn.memoryMB) || fn.memoryMB < 128 || fn.memoryMB > 10240) throw bad(`${fn.name}: memory size ${fn.memoryMB} must be an integer from 128 to 10240 MB`);
+  if (!Number.isInteger(fn.timeoutSeconds) || fn.timeoutSeconds < 1 || fn.timeoutSeconds > 900) throw bad(`${fn.name}: timeout ${fn.timeoutSeconds} must be an integer from 1 to 900 seconds`);
+  const environment: Record<string, string> = {};
+  const reserved: string[] = [];
+  for (const [key, value] of Object.entries(fn.environment ?? {})) {
+    if (!ENV_KEY.test(key)) throw bad(`${fn.name}: environment variable name ${JSON.stringify(key)} is invalid`);
+    if (typeof value !== 'string' || value.includes('\0')) throw bad(`${fn.name}: environment variable ${key} must be a string without NUL characters`);
+    if (RESERVED.has(key)) reserved.push(key);
+    environment[key] = value;
+  }
+  if (reserved.length > 0) {
+    throw bad(
+      `${fn.name}: Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
+    );
+  }
+  return {
+    name: fn.name,
+    arn: fn.arn,
+    region: fn.arn.split(':')[3] || 'us-east-1',
+    handler: fn.handler,
+    runtime: fn.runtime,
+    memoryMB: fn.memoryMB,
+    timeoutSeconds: fn.timeoutSeconds,
+    environment,
+    sha256: createHash('sha256').update(fn.zip).digest('hex'),
+  };
+}
+
+function sameCode(a: Code, b: Code): boolean {
+  const envKey = (c: Code) => JSON.stringify(Object.entries(c.environment).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return (
+    a.sha256 === b.sha256 && a.arn === b.arn && a.handler === b.handler && a.runtime === b.runtime && a.memoryMB === b.memoryMB && a.timeoutSeconds === b.timeoutSeconds && envKey(a) === envKey(b)
+  );
+}
+
+function errorPayload(raw: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  const e = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  return {
+    errorType: cut(String(e['errorType'] ?? 'Error')),
+    errorMessage: cut(String(e['errorMessage'] ?? '')),
+    trace: Array.isArray(e['trace']) ? e['trace'].slice(0, 200).map((l) => cut(String(l))) : [],
+  };
+}
+
+function notFound(name: string): LambdaError {
+  return new LambdaError('ResourceNotFoundException', 'ResourceNotFoundException', `Function not found: ${name}`);
+}
+
+function cut(text: string): string {
+  return text.length > MAX_LOG_EVENT ? `${text.slice(0, MAX_LOG_EVENT)}... [truncated]` : text;
+}
+
+/** SIGKILL to the instance's process group (the child and what it started), else to the child alone. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // Not a group leader (yet), or gone.
+    }
+  }
+  try {
+    child.kill('SIGKILL');
+  } catch {
+    // Gone: its exit event follows.
+  }
+}
+
+function noop(): void {
+  // Nothing to do.
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function writeIfChanged(file: string, content: string): void {
+  try {
+    if (readFileSync(file, 'utf8') === content) return;
+  } catch {
+    // Absent.
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content, { mode: 0o600 });
+  renameSync(tmp, file);
+}
