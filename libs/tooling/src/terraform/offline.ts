@@ -70,6 +70,19 @@ export interface TwinAccount {
   readonly caFile?: string;
 }
 
+/** The exit code of the probe when the endpoint answers TLS with a certificate the CA file does not vouch for. */
+const PROBE_UNTRUSTED = 3;
+/**
+ * Asks the twin's endpoint (argv[1]) once: exit 0 when it answers, PROBE_UNTRUSTED (printing the TLS error's code) when
+ * its certificate is not trusted, 1 when it does not answer.
+ */
+const PROBE = `fetch(process.argv[1]).then(() => process.exit(0), (e) => {
+  const code = String((e && e.cause && e.cause.code) || '');
+  const tls = /CERT|SELF_SIGNED|UNABLE_TO_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH|_VIOLATION$/.test(code);
+  if (tls) process.stdout.write(code);
+  process.exit(tls ? ${PROBE_UNTRUSTED} : 1);
+})`;
+
 /** The variable that names a running twin's outputs file. */
 export const TWIN_OUTPUTS_VARIABLE = 'SECURE_API_TWIN_OUTPUTS';
 
@@ -96,13 +109,21 @@ export function twinAccount(root: string, env: NodeJS.ProcessEnv = process.env):
   };
   const endpoint = get('twin_endpoint_url');
   if (!/^https?:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) throw new PreflightError(`${file}: twin_endpoint_url ${endpoint} is not a loopback twin; the twin configuration never sends calls elsewhere.`);
-  // A twin over HTTPS: the CA the user trusts (AWS_CA_BUNDLE) wins, else the one the twin names.
-  const caFile = endpoint.startsWith('https://') ? env['AWS_CA_BUNDLE'] || (typeof json['twin_ca_file']?.value === 'string' ? String(json['twin_ca_file'].value) : undefined) : undefined;
+  // A twin over HTTPS: the CA its outputs file names (what that twin serves with), else the user's AWS_CA_BUNDLE. A
+  // user's bundle (a corporate one, say) must not win over the twin's own CA: it would not hold it.
+  const twinCa = typeof json['twin_ca_file']?.value === 'string' && json['twin_ca_file'].value !== '' ? String(json['twin_ca_file'].value) : undefined;
+  const caFile = endpoint.startsWith('https://') ? twinCa ?? (env['AWS_CA_BUNDLE'] || undefined) : undefined;
   if (endpoint.startsWith('https://') && (!caFile || !existsSync(caFile))) {
     throw new PreflightError(`the twin at ${endpoint} serves HTTPS but ${caFile ? `its CA file ${caFile} does not exist` : 'no CA file is known'}. Fix: set AWS_CA_BUNDLE to the ca.pem the twin printed at start.`);
   }
   const account: TwinAccount = { file, endpoint, region: get('twin_region'), accountId: get('twin_account_id'), accessKeyId: get('twin_access_key_id'), secretAccessKey: get('twin_secret_access_key'), ...(caFile ? { caFile } : {}) };
-  const probe = spawnSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${account.endpoint}/`)}).then(() => process.exit(0), () => process.exit(1))`], { timeout: 10_000, env: { ...env, ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) } });
+  const probe = spawnSync(process.execPath, ['-e', PROBE, `${account.endpoint}/`], { timeout: 10_000, env: { ...env, ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) } });
+  if (probe.status === PROBE_UNTRUSTED && caFile) {
+    const reason = probe.stdout.toString().trim();
+    throw new PreflightError(twinCa
+      ? `the twin of ${file} at ${account.endpoint} does not present a certificate its CA ${caFile} (twin_ca_file) trusts (${reason}): another server on that port, or a stale outputs file? Fix: restart the twin (npm run twin -- --empty) so that it writes ${file} again, or set ${TWIN_OUTPUTS_VARIABLE} to the outputs file of the twin that runs there.`
+      : `AWS_CA_BUNDLE=${caFile} does not trust the twin's certificate at ${account.endpoint} (${reason}): set AWS_CA_BUNDLE to the ca.pem the twin printed at start (<data-dir>/tls/ca.pem).`);
+  }
   if (probe.status !== 0) throw new PreflightError(`the twin of ${file} does not answer at ${account.endpoint} (stopped?): start it again (npm run twin -- --empty), or set ${TWIN_OUTPUTS_VARIABLE} to a running twin's outputs file.`);
   return account;
 }

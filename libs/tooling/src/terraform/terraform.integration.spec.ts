@@ -1,10 +1,14 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { childEnv } from '@secure-api/testing/process';
+import forge from 'node-forge';
+import { twinAccount } from './offline';
 import { checkAwsCredentials, checkTerraform, explainInitFailure, PreflightError } from './preflight';
-import { runTerraformTarget } from './run';
+import { runTerraformTarget, twinRun } from './run';
 
 const workspace = resolve(__dirname, '../../../..');
 
@@ -29,6 +33,56 @@ if (args[0] === 'output') { process.stdout.write('{"api_invoke_url":{"value":"ht
   writeFileSync(join(bin, 'terraform'), script);
   chmodSync(join(bin, 'terraform'), 0o755);
   return bin;
+}
+
+/** An RSA key pair as node-forge takes it (node's crypto makes it: forge's own keygen takes seconds). */
+function forgeKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privateKey: forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey,
+    publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) as forge.pki.rsa.PublicKey,
+    pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+/** A CA (as the twin's `tls/ca.pem`, or a corporate bundle) and, when `serve`, a certificate it issues for 127.0.0.1. */
+function testCa(name: string): { pem: string; issue: () => { cert: string; key: string } } {
+  const keys = forgeKeys();
+  const ca = forge.pki.createCertificate();
+  ca.publicKey = keys.publicKey;
+  ca.serialNumber = '01';
+  ca.validity.notBefore = new Date(Date.now() - 86_400_000);
+  ca.validity.notAfter = new Date(Date.now() + 86_400_000);
+  ca.setSubject([{ name: 'commonName', value: name }]);
+  ca.setIssuer([{ name: 'commonName', value: name }]);
+  ca.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, critical: true }]);
+  ca.sign(keys.privateKey, forge.md.sha256.create());
+  return {
+    pem: forge.pki.certificateToPem(ca),
+    issue() {
+      const server = forgeKeys();
+      const cert = forge.pki.createCertificate();
+      cert.publicKey = server.publicKey;
+      cert.serialNumber = '02';
+      cert.validity.notBefore = ca.validity.notBefore;
+      cert.validity.notAfter = ca.validity.notAfter;
+      cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
+      cert.setIssuer(ca.subject.attributes);
+      cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
+      cert.sign(keys.privateKey, forge.md.sha256.create());
+      return { cert: forge.pki.certificateToPem(cert), key: server.pem };
+    },
+  };
+}
+
+/** An HTTPS server in a child process (twinAccount's probe blocks this process's event loop), as a twin `--tls` listens. */
+async function httpsChild(tls: { cert: string; key: string }): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, ['-e', "const s=require('https').createServer({cert:process.env.CERT,key:process.env.KEY},(q,r)=>r.end('{}')).listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { env: { ...childEnv(), CERT: tls.cert, KEY: tls.key }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', done);
+    child.once('exit', (code) => fail(new Error(`the https server exited (${code})`)));
+  });
+  return { child, endpoint: `https://127.0.0.1:${port.trim()}` };
 }
 
 describe('terraform targets (stub terraform on PATH)', () => {
@@ -152,7 +206,54 @@ describe('terraform targets (stub terraform on PATH)', () => {
     expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/the twin at https:\/\/127\.0\.0\.1:9 serves HTTPS but no CA file is known\. Fix: set AWS_CA_BUNDLE to the ca\.pem the twin printed/);
     writeFileSync(file, JSON.stringify({ ...twinOutputs('https://127.0.0.1:9'), twin_ca_file: { value: join(root, 'gone.pem') } }));
     expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file } })).toThrow(/serves HTTPS but its CA file .*gone\.pem does not exist/);
+    // The outputs file's CA wins: a user's AWS_CA_BUNDLE does not stand in for a twin_ca_file that is gone.
+    const bundle = join(root, 'bundle.pem');
+    writeFileSync(bundle, '');
+    expect(() => run('plan', { twin: true, env_: { ...env, SECURE_API_TWIN_OUTPUTS: file, AWS_CA_BUNDLE: bundle } })).toThrow(/serves HTTPS but its CA file .*gone\.pem does not exist/);
     expect(calls()).toEqual([]);
+  });
+
+  describe("a twin over HTTPS: its own CA, whatever the user's AWS_CA_BUNDLE holds", () => {
+    const twinCa = testCa('secure-api local twin CA test');
+    const corporate = testCa('Corporate Root CA');
+    let server: { child: ChildProcess; endpoint: string };
+    let outputs: (caFile?: string) => NodeJS.ProcessEnv;
+    beforeAll(async () => {
+      server = await httpsChild(twinCa.issue());
+    }, 30_000);
+    afterAll(() => server?.child.kill());
+    beforeEach(() => {
+      writeFileSync(join(root, 'ca.pem'), twinCa.pem);
+      writeFileSync(join(root, 'corporate.pem'), corporate.pem);
+      outputs = (caFile) => {
+        const file = join(root, 'outputs.json');
+        const values = { twin_endpoint_url: server.endpoint, twin_region: 'us-east-1', twin_account_id: '000000000000', twin_access_key_id: 'AKIAEXAMPLE', twin_secret_access_key: 's', ...(caFile ? { twin_ca_file: caFile } : {}) };
+        writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }]))));
+        return { ...env, SECURE_API_TWIN_OUTPUTS: file };
+      };
+    });
+
+    it("prefers the outputs file's twin_ca_file to a corporate AWS_CA_BUNDLE, and hands it to the provider", () => {
+      const e = { ...outputs(join(root, 'ca.pem')), AWS_CA_BUNDLE: join(root, 'corporate.pem') };
+      const account = twinAccount(root, e);
+      expect(account.caFile).toBe(join(root, 'ca.pem'));
+      expect(twinRun(account, join(root, 'cdktf.out/stacks/dev'), undefined, e).env['AWS_CA_BUNDLE']).toBe(join(root, 'ca.pem'));
+      expect(run('plan', { twin: true, env_: e })).toBe(0);
+      expect(calls().map((c) => c[0])).toEqual(['version', 'init', 'plan', 'show', 'show']);
+    });
+
+    it("takes the user's AWS_CA_BUNDLE when the outputs file names no CA", () => {
+      expect(twinAccount(root, { ...outputs(), AWS_CA_BUNDLE: join(root, 'ca.pem') }).caFile).toBe(join(root, 'ca.pem'));
+    });
+
+    it('says the certificate is not trusted, not that the twin is stopped, when the CA does not vouch for it', () => {
+      expect(() => twinAccount(root, { ...outputs(), AWS_CA_BUNDLE: join(root, 'corporate.pem') })).toThrow(
+        new RegExp(`^AWS_CA_BUNDLE=${join(root, 'corporate.pem')} does not trust the twin's certificate at https://127\\.0\\.0\\.1:\\d+ \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\): set AWS_CA_BUNDLE to the ca\\.pem the twin printed at start`),
+      );
+      expect(() => twinAccount(root, outputs(join(root, 'corporate.pem')))).toThrow(/^the twin of .*outputs\.json at https:\/\/127\.0\.0\.1:\d+ does not present a certificate its CA .*corporate\.pem \(twin_ca_file\) trusts \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+      expect(() => run('plan', { twin: true, env_: { ...outputs(), AWS_CA_BUNDLE: join(root, 'corporate.pem') } })).toThrow(/does not trust the twin's certificate/);
+      expect(calls()).toEqual([]);
+    });
   });
 
   it('the CLI wiring prints one error line and a non-zero code', () => {

@@ -7,6 +7,8 @@ import type { TwinTls } from './local-ca';
 const TLS_HANDSHAKE = 0x16;
 /** How long a new connection may stay silent before its first byte: a client that sends nothing is let go. */
 const FIRST_BYTE_MS = 30_000;
+/** How long a TLS handshake may take once begun. */
+const HANDSHAKE_MS = 10_000;
 
 /**
  * An HTTPS server that answers a plain-HTTP request on its port with a clear 400 (naming the https URL to use)
@@ -15,24 +17,25 @@ const FIRST_BYTE_MS = 30_000;
  * closed. Kept-alive connections pay nothing after the first byte.
  */
 export function httpsOnlyServer(tls: Pick<TwinTls, 'cert' | 'key'>, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
-  const server = createServer({ cert: tls.cert, key: tls.key }, handler);
+  // A client that starts a handshake and stops is let go after 10 s (Node's default waits 120 s).
+  const server = createServer({ cert: tls.cert, key: tls.key, handshakeTimeout: HANDSHAKE_MS }, handler);
   // The TLS server's own 'connection' listener wraps each socket in TLS: run it only for TLS clients.
   const startTls = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
-  // Connections that have not sent their first byte yet: closing the server closes them too (Fastify's
-  // forceCloseConnections calls closeAllConnections, which knows only connections that reached HTTP).
-  const waiting = new Set<Socket>();
+  // Every raw connection, from its accept to its 'close': closing the server closes them all (Fastify's
+  // forceCloseConnections calls closeAllConnections, which knows only connections that reached HTTP, i.e. for TLS
+  // those whose handshake completed; one silent before its first byte, or stalled mid-handshake, would hold the close).
+  const sockets = new Set<Socket>();
   const closeAll = server.closeAllConnections.bind(server);
   server.closeAllConnections = () => {
-    for (const socket of waiting) socket.destroy();
+    for (const socket of sockets) socket.destroy();
     closeAll();
   };
   server.on('connection', (socket: Socket) => {
-    waiting.add(socket);
-    socket.once('close', () => waiting.delete(socket));
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     socket.setTimeout(FIRST_BYTE_MS, () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
-      waiting.delete(socket);
       socket.setTimeout(0);
       socket.pause();
       socket.unshift(chunk);

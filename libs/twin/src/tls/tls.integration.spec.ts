@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { childEnv } from '@secure-api/testing/process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CALLBACK, fixtureStack, ids, startTwin, type RunningTwin } from '../test-support';
@@ -81,6 +82,24 @@ describe('the libraries teams verify Cognito tokens with, unchanged, against the
     const pool = t.twin.cognito.directory.byId(ids(t.twin).other);
     expect(pool && t.twin.cognito.service.findUser(pool, 'tls-other@example.com')?.status).toBe('CONFIRMED');
   });
+});
+
+describe('closing a twin over HTTPS', () => {
+  it('does not wait for a client that began a TLS handshake and stopped', async () => {
+    const t = await startTwin({ tls: true });
+    const port = Number(new URL(t.base).port);
+    // The first 3 bytes of a ClientHello record (handshake, TLS 1.0 record version), then nothing.
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise<void>((done) => socket.once('connect', () => socket.write(Buffer.from([0x16, 0x03, 0x01]), () => done())));
+    // Let the server read the byte that hands the connection to TLS.
+    await new Promise((r) => setTimeout(r, 200));
+    const closed = socket.closed ? Promise.resolve() : new Promise((r) => socket.once('close', r));
+    const started = Date.now();
+    await t.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await closed;
+  }, 30_000);
 });
 
 describe('twin --tls', () => {
