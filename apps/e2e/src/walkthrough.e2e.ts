@@ -19,7 +19,12 @@ const outputsFile = process.env['E2E_OUTPUTS'];
 if (!outputsFile) throw new Error('E2E_OUTPUTS is not set. Fix: run the suite through `nx run <env>:e2e` (it starts the twin or takes --outputs FILE).');
 const target = readTarget(outputsFile);
 const api = (path: string, token?: string) => fetch(`${target.invokeUrl}${path}`, { headers: token ? { authorization: token } : {} });
-const SCOPES = 'openid email profile api/orders.read';
+/** `POST path` with `body` as is and its content type (the orders handler answers 415 for anything but JSON). */
+const post = (path: string, token: string, body: string, contentType = 'application/json') =>
+  fetch(`${target.invokeUrl}${path}`, { method: 'POST', headers: { authorization: token, 'content-type': contentType }, body });
+// The scope POST /orders requires (the environment stacks' resource server), spelled out: the suite tests the contract.
+const ORDERS_WRITE_SCOPE = 'api/orders.write';
+const SCOPES = `openid email profile ${ORDERS_WRITE_SCOPE}`;
 
 describe(`walk-through against ${target.kind === 'twin' ? 'the local twin' : 'AWS'}`, () => {
   let browser: Browser;
@@ -86,7 +91,7 @@ describe(`walk-through against ${target.kind === 'twin' ? 'the local twin' : 'AW
     tokens = await redeemCode(target.hostedUiBaseUrl, { clientId: target.clientId, code: code!, redirectUri: target.callbackUrl, verifier });
     expect(tokens.token_type).toBe('Bearer');
     expect(claimsOf(tokens.id_token)).toMatchObject({ token_use: 'id', aud: target.clientId, email: username, iss: expect.stringMatching(new RegExp(`/${target.userPoolId}$`)) });
-    expect(claimsOf(tokens.access_token)).toMatchObject({ token_use: 'access', client_id: target.clientId, scope: expect.stringContaining('api/orders.read') });
+    expect(claimsOf(tokens.access_token)).toMatchObject({ token_use: 'access', client_id: target.clientId, scope: expect.stringContaining(ORDERS_WRITE_SCOPE) });
   });
 
   it('the implicit grant returns tokens in the URL fragment where the client allows it, unauthorized_client where not', async () => {
@@ -120,23 +125,48 @@ describe(`walk-through against ${target.kind === 'twin' ? 'the local twin' : 'AW
     expect(claimsOf(tokens.access_token)['iss']).toBe(target.issuerUrl);
   });
 
-  it('ID token on the protected route: 200 with the mock content, raw or with Bearer', async () => {
+  it('ID token on GET /me: 200 naming the signed-in user, raw or with Bearer', async () => {
+    const sub = claimsOf(tokens.id_token)['sub'];
+    expect(sub).toBeTruthy();
     for (const header of [tokens.id_token, `Bearer ${tokens.id_token}`]) {
       const res = await api(target.routes.protected, header);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ message: 'Hello from the secure API' });
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      // The identity comes from the claims API Gateway verified, so it is the user who signed in on the hosted UI.
+      expect(await res.json()).toMatchObject({ sub, email: username, tokenUse: 'id', clientId: target.clientId, issuer: claimsOf(tokens.id_token)['iss'] });
     }
   });
 
   it('access token on a route without scopes: 401 (such routes take ID tokens only)', async () => {
-    expect((await api(target.routes.protected, tokens.access_token)).status).toBe(401);
+    const res = await api(target.routes.protected, tokens.access_token);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Unauthorized' });
   });
 
-  it('access token holding the scope on the scoped route: 200; the ID token there: 401', async () => {
-    const res = await api(target.routes.scoped, tokens.access_token);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ orders: [{ id: 'o-1', item: 'coffee', quantity: 2 }] });
-    expect((await api(target.routes.scoped, tokens.id_token)).status).toBe(401);
+  it('access token holding the scope on POST /orders: 201 with the order and its location', async () => {
+    const res = await post(target.routes.scoped, tokens.access_token, JSON.stringify({ item: 'coffee', quantity: 2 }));
+    expect(res.status).toBe(201);
+    const order = (await res.json()) as Record<string, unknown>;
+    expect(order).toEqual({ id: expect.stringMatching(/^ord_[a-z2-7]{20}$/), item: 'coffee', quantity: 2, status: 'received', createdAt: expect.any(String), createdBy: claimsOf(tokens.access_token)['sub'] });
+    expect(order['createdBy']).toBe(claimsOf(tokens.id_token)['sub']);
+    expect(Number.isNaN(Date.parse(order['createdAt'] as string))).toBe(false);
+    expect(res.headers.get('location')).toBe(`${target.routes.scoped}/${order['id'] as string}`);
+  });
+
+  it('POST /orders with a bad body: 400 naming the field; not JSON: 415', async () => {
+    for (const [body, field] of [[{ item: 'coffee', quantity: 0 }, 'quantity'], [{ quantity: 2 }, 'item']] as const) {
+      const res = await post(target.routes.scoped, tokens.access_token, JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(new RegExp(`\\b${field}\\b`));
+    }
+    const res = await post(target.routes.scoped, tokens.access_token, 'item=coffee&quantity=2', 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(415);
+  });
+
+  it('ID token on POST /orders: 401 (scoped routes take access tokens only)', async () => {
+    const res = await post(target.routes.scoped, tokens.id_token, JSON.stringify({ item: 'coffee', quantity: 2 }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Unauthorized' });
   });
 
   it('tampered tokens: 401', async () => {

@@ -1,3 +1,4 @@
 export type { EnvironmentConfig, EnvironmentUser, S3StateConfig } from './lib/config';
-export { EnvironmentStack, OUTPUT_NAMES, ORDERS_READ_SCOPE, ROUTES, defineEnvironment, demoRoutes } from './lib/environment-stack';
+export { EnvironmentStack, HANDLER_ENTRIES, OUTPUT_NAMES, ORDERS_WRITE_SCOPE, ROUTES, defineEnvironment, demoRoutes } from './lib/environment-stack';
+export type { EnvironmentFunctions } from './lib/environment-stack';
 export { validateConfig } from './lib/validate-config';

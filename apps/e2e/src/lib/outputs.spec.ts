@@ -6,7 +6,7 @@ import { OutputsError, parseTarget, readTarget } from './outputs';
 const o = (value: unknown) => ({ value, sensitive: false, type: 'string' });
 const outputs = {
   api_invoke_url: o('https://abcdefghij.execute-api.eu-west-1.amazonaws.com/v1/'),
-  api_routes: o({ public: '/health', protected: '/hello', scoped: '/orders' }),
+  api_routes: o({ public: '/health', protected: '/me', scoped: '/orders' }),
   hosted_ui_base_url: o('https://x.auth.eu-west-1.amazoncognito.com'),
   app_client_id: o('client'),
   callback_url: o('http://localhost:4010/callback'),

@@ -78,8 +78,22 @@ describe('EnvironmentStack', () => {
   it('serves public, protected (ID token) and scoped (access token) routes', () => {
     const { template } = synth(dev);
     template.hasResourceProperties('aws_api_gateway_method', { http_method: 'GET', authorization: 'NONE' });
-    template.hasResourceProperties('aws_api_gateway_method', { authorization: 'COGNITO_USER_POOLS', authorization_scopes: Match.absent() });
-    template.hasResourceProperties('aws_api_gateway_method', { authorization: 'COGNITO_USER_POOLS', authorization_scopes: ['api/orders.read'] });
+    template.hasResourceProperties('aws_api_gateway_method', { http_method: 'GET', authorization: 'COGNITO_USER_POOLS', authorization_scopes: Match.absent() });
+    template.hasResourceProperties('aws_api_gateway_method', { http_method: 'POST', authorization: 'COGNITO_USER_POOLS', authorization_scopes: ['api/orders.write'] });
+  });
+
+  it('serves GET /me and POST /orders from Lambda functions built from libs/handlers, each invocable from its own route only', () => {
+    const { template } = synth(dev);
+    const functions = template.resources('aws_lambda_function');
+    expect(functions.map((f) => f.values['function_name']).sort()).toEqual(['secure-api-qa-me', 'secure-api-qa-orders']);
+    for (const f of functions) expect(f.values).toMatchObject({ runtime: 'nodejs20.x', handler: 'index.handler', timeout: 10, tracing_config: { mode: 'Active' } });
+    template.hasResourceProperties('aws_cloudwatch_log_group', { name: '/aws/lambda/secure-api-qa-me' });
+    expect(template.resources('aws_api_gateway_integration', { type: 'AWS_PROXY', integration_http_method: 'POST' }).map((i) => i.name).sort()).toEqual([
+      expect.stringMatching(/^SecureApi_Routes_me_GET_Integration_/), expect.stringMatching(/^SecureApi_Routes_orders_POST_Integration_/),
+    ]);
+    const api = template.resource('aws_api_gateway_rest_api');
+    const arns = template.resources('aws_lambda_permission').map((p) => p.values['source_arn']).sort();
+    expect(arns).toEqual([`\${${api.address}.execution_arn}/v1/GET/me`, `\${${api.address}.execution_arn}/v1/POST/orders`]);
   });
 
   it('creates the API Gateway account role only when asked', () => {

@@ -1,6 +1,7 @@
 import { Duration, requireAwsProvider } from '@secure-api/core';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { NodejsFunction } from '@secure-api/function';
 import { Integration, type RouteTable } from '@secure-api/rest-api';
 import { SecureApi } from '@secure-api/secure-api';
 import { FORBID_IMPLICIT_GRANT_CONTEXT, type UserPoolUserOptions } from '@secure-api/user-pool';
@@ -11,18 +12,37 @@ import { passwordMinLengthOf, userKeyOf, validateConfig } from './validate-confi
 /** The routes every environment serves: the walk-through's public, protected and scoped calls. */
 export const ROUTES = {
   public: '/health',
-  protected: '/hello',
+  protected: '/me',
   scoped: '/orders',
 } as const;
 
-/** The scope the `GET /orders` route requires (an access token holding it). */
-export const ORDERS_READ_SCOPE = 'api/orders.read';
+/** The scope the `POST /orders` route requires (an access token holding it). */
+export const ORDERS_WRITE_SCOPE = 'api/orders.write';
 
-export function demoRoutes(): RouteTable {
+/**
+ * The handlers behind the Lambda routes: business code in `libs/handlers`, bundled by path (relative to the
+ * workspace root, where synth runs).
+ */
+export const HANDLER_ENTRIES = {
+  me: 'libs/handlers/src/me.ts',
+  orders: 'libs/handlers/src/orders.ts',
+} as const;
+
+/** The Lambda functions of an environment: `GET /me` and `POST /orders`. */
+export interface EnvironmentFunctions {
+  readonly me: NodejsFunction;
+  readonly orders: NodejsFunction;
+}
+
+/**
+ * The walk-through's routes: a public MOCK health check, `GET /me` (the caller's identity, ID token) and
+ * `POST /orders` (scoped, access token) served by Lambda functions.
+ */
+export function demoRoutes(functions: EnvironmentFunctions): RouteTable {
   return {
     [`GET ${ROUTES.public}`]: { integration: Integration.mock({ body: { status: 'ok' } }), public: 'health check for monitors and the e2e suite' },
-    [`GET ${ROUTES.protected}`]: { integration: Integration.mock({ body: { message: 'Hello from the secure API' } }) },
-    [`GET ${ROUTES.scoped}`]: { integration: Integration.mock({ body: { orders: [{ id: 'o-1', item: 'coffee', quantity: 2 }] } }), authorizationScopes: [ORDERS_READ_SCOPE] },
+    [`GET ${ROUTES.protected}`]: { integration: Integration.lambdaProxy(functions.me) },
+    [`POST ${ROUTES.scoped}`]: { integration: Integration.lambdaProxy(functions.orders), authorizationScopes: [ORDERS_WRITE_SCOPE] },
   } as RouteTable;
 }
 
@@ -52,6 +72,8 @@ export const OUTPUT_NAMES = {
 export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly secureApi: SecureApi;
+  /** The Lambda functions behind `GET /me` and `POST /orders`. */
+  readonly functions: EnvironmentFunctions;
   /** The backend in use: `s3` with config, else `local`. */
   readonly backendKind: 's3' | 'local';
 
@@ -93,21 +115,29 @@ export class EnvironmentStack extends TerraformStack {
       users[key] = { email: user.email, emailVerified: true, temporaryPassword: variable };
     }
 
+    const retention = Duration.days(config.logRetentionDays ?? 365);
+    const fn = (id: string, entry: string, name: string, description: string) =>
+      new NodejsFunction(this, id, { entry, functionName: `${config.namePrefix}-${name}`, description, timeout: Duration.seconds(10), logRetention: retention });
+    this.functions = {
+      me: fn('MeFunction', HANDLER_ENTRIES.me, 'me', 'GET /me: the caller\'s identity from the Cognito authorizer'),
+      orders: fn('OrdersFunction', HANDLER_ENTRIES.orders, 'orders', 'POST /orders: checks and receives an order'),
+    };
+
     this.secureApi = new SecureApi(this, 'SecureApi', {
       namePrefix: config.namePrefix,
       domainPrefix: config.domainPrefix,
       client: { callbackUrls: config.callbackUrls, logoutUrls: config.logoutUrls, implicitGrant: config.implicitGrant ?? false },
-      routes: demoRoutes(),
+      routes: demoRoutes(this.functions),
       userPool: {
         mfa: config.mfa,
         deletionProtection: config.deletionProtection,
         passwordPolicy: { minLength: passwordMinLengthOf(config) },
       },
-      apiScopes: { identifier: 'api', scopes: [{ name: 'orders.read', description: 'Read orders' }] },
+      apiScopes: { identifier: 'api', scopes: [{ name: 'orders.write', description: 'Create orders' }] },
       users,
       api: {
         throttling: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
-        logRetention: Duration.days(config.logRetentionDays ?? 365),
+        logRetention: retention,
         cloudWatchRole: config.apiGatewayAccountRole ?? false,
       },
     });

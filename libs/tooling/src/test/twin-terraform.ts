@@ -2,7 +2,7 @@
 // apply: an empty twin in a child process (its CLI, as a user starts it), the terraform targets' own code for the twin
 // configuration, and `terraform plan -detailed-exitcode` / `show -json` where a test needs the plan itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmptyTwin } from '../terraform/empty-twin';
@@ -40,25 +40,27 @@ export function describeWithTerraform(name: string, body: () => void): void {
   (why ? describe.skip : describe)(why ? `${name} (skipped: ${why})` : name, body);
 }
 
-const synthesized = new Map<string, string>();
+const synthesized = new Map<string, { text: string; dir: string }>();
 
 /**
  * A stack as cdktf synthesizes it now, into a folder of this process (never cdktf.out, which a parallel synth target
- * may be rewriting); a fresh copy each call, for tests that change it.
+ * may be rewriting), kept with its assets (the Lambda packages) until the process exits; a fresh copy each call, for
+ * tests that change it.
  */
 export function stackJson(env: string): Json {
-  let text = synthesized.get(env);
-  if (text === undefined) {
+  return JSON.parse(synthesize(env).text) as Json;
+}
+
+function synthesize(env: string): { text: string; dir: string } {
+  let done = synthesized.get(env);
+  if (done === undefined) {
     const outdir = mkdtempSync(join(tmpdir(), `synth-${env}-`));
-    try {
-      execFileSync(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), env, '--outdir', outdir], { cwd: WORKSPACE, stdio: 'pipe' });
-      text = readFileSync(join(outdir, 'stacks', env, 'cdk.tf.json'), 'utf8');
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-    synthesized.set(env, text);
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+    execFileSync(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), env, '--outdir', outdir], { cwd: WORKSPACE, stdio: 'pipe' });
+    done = { text: readFileSync(join(outdir, 'stacks', env, 'cdk.tf.json'), 'utf8'), dir: join(outdir, 'stacks', env) };
+    synthesized.set(env, done);
   }
-  return JSON.parse(text) as Json;
+  return done;
 }
 
 /** One stack (a variant of dev or prod) applied to a twin through the terraform targets' twin configuration. */
@@ -72,6 +74,11 @@ export class TwinStack {
     this.stackDir = join(twin.dir, 'stacks', name);
     this.workDir = join(twin.dir, 'work', name);
     mkdirSync(this.stackDir, { recursive: true });
+    // The packages the stack's functions name (`filename = "assets/..."`), beside it as synth writes them.
+    if (env === 'dev' || env === 'prod') {
+      const assets = join(synthesize(env).dir, 'assets');
+      if (existsSync(assets)) cpSync(assets, join(this.stackDir, 'assets'), { recursive: true });
+    }
   }
 
   /** Writes the configuration the next command runs. */

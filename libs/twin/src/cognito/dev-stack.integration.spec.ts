@@ -1,18 +1,32 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { decodeJwt } from 'jose';
-import { synthDevStack } from '../test-support';
 import { formOf, MiniBrowser } from '../hosted-ui/browser.fixture';
+import { StackModel } from '../stack/stack-model';
 import { RunningTwin, startTwin } from '../test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);
 
+const WORKSPACE = resolve(__dirname, '../../../..');
 let t: RunningTwin;
+let synthDir: string | undefined;
 
+// Synthesized here rather than with synthDevStack (which keeps only the JSON): the twin reads the Lambda packages of
+// `GET /me` and `POST /orders` from assets/ beside cdk.tf.json.
 beforeAll(async () => {
-  t = await startTwin({ json: synthDevStack() });
+  synthDir = mkdtempSync(join(tmpdir(), 'twin-dev-stack-synth-'));
+  execFileSync(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), 'dev', '--outdir', synthDir], { cwd: WORKSPACE, stdio: 'pipe' });
+  const file = join(synthDir, 'stacks/dev/cdk.tf.json');
+  t = await startTwin({ stack: new StackModel(JSON.parse(readFileSync(file, 'utf8')), file) });
 }, 90_000);
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  if (synthDir) rmSync(synthDir, { recursive: true, force: true });
+});
 
 describe('the twin of the real dev stack (Cognito part)', () => {
   it('builds the pool, domain, client, resource server and demo user the stack declares', () => {
@@ -22,7 +36,7 @@ describe('the twin of the real dev stack (Cognito part)', () => {
     expect(pool.domains.map((d) => d.domain)).toEqual(['secure-api-dev-login']);
     expect(pool.clients).toHaveLength(1);
     expect(pool.clients[0].settings).toMatchObject({ allowedOAuthFlows: ['code', 'implicit'], preventUserExistenceErrors: true, callbackUrls: ['http://localhost:4010/callback', 'https://localhost:4010/callback'] });
-    expect(pool.resourceServers.map((r) => r.scopes)).toEqual([['api/orders.read']]);
+    expect(pool.resourceServers.map((r) => r.scopes)).toEqual([['api/orders.write']]);
     expect(t.twin.stackUsers).toEqual([expect.objectContaining({ username: 'demo@example.com', status: 'FORCE_CHANGE_PASSWORD', generated: true })]);
   });
 
@@ -46,7 +60,7 @@ describe('the twin of the real dev stack (Cognito part)', () => {
     const [pool] = t.twin.cognito.directory.all();
     const verifier = randomBytes(32).toString('base64url');
     const q = new URLSearchParams({
-      client_id: pool.clients[0].id, response_type: 'code', redirect_uri: 'http://localhost:4010/callback', scope: 'openid email api/orders.read', state: 's',
+      client_id: pool.clients[0].id, response_type: 'code', redirect_uri: 'http://localhost:4010/callback', scope: 'openid email api/orders.write', state: 's',
       code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
     });
     const b = new MiniBrowser(t.base);
@@ -65,6 +79,6 @@ describe('the twin of the real dev stack (Cognito part)', () => {
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as Record<string, string>;
     expect(decodeJwt(tokens['id_token'])).toMatchObject({ email: 'demo@example.com', iss: pool.issuer, aud: pool.clients[0].id });
-    expect(decodeJwt(tokens['access_token'])['scope']).toBe('openid email api/orders.read');
+    expect(decodeJwt(tokens['access_token'])['scope']).toBe('openid email api/orders.write');
   });
 });

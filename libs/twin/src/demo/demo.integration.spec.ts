@@ -1,16 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { StackModel } from '../stack/stack-model';
 import { mintExpiredIdToken } from '../testing/expired-token';
-import { frontDoor, startTwin, synthDevStack, withLocalPort, type RunningTwin } from '../test-support';
+import { frontDoor, startTwin, withLocalPort, type RunningTwin } from '../test-support';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const NEW_PASSWORD = 'Demo-Passw0rd-2026!';
 
+const WORKSPACE = resolve(__dirname, '../../../..');
+let devDir: string | undefined;
 let devJson: Record<string, unknown>;
+let devFile: string;
 
+// Synthesized here rather than with synthDevStack (which keeps only the JSON): the twin reads the Lambda packages of
+// `GET /me` and `POST /orders` from assets/ beside cdk.tf.json.
 beforeAll(() => {
-  devJson = synthDevStack();
+  devDir = mkdtempSync(join(tmpdir(), 'twin-demo-synth-'));
+  execFileSync(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), 'dev', '--outdir', devDir], { cwd: WORKSPACE, stdio: 'pipe' });
+  devFile = join(devDir, 'stacks/dev/cdk.tf.json');
+  devJson = JSON.parse(readFileSync(devFile, 'utf8')) as Record<string, unknown>;
 }, 60_000);
+afterAll(() => {
+  if (devDir) rmSync(devDir, { recursive: true, force: true });
+});
+
+/** The dev stack (as given) loaded from the synthesized folder, so that its package paths resolve. */
+const devStack = (json: Record<string, unknown> = devJson) => new StackModel(json, devFile);
 
 /** The twin of the real dev stack: the demo's configuration, the API's answers, the access log. */
 describe('the twin of the dev stack over HTTP', () => {
@@ -18,7 +37,7 @@ describe('the twin of the dev stack over HTTP', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    t = await startTwin({ json: devJson, apiGateway: { accessLog: (l) => lines.push(l) } });
+    t = await startTwin({ stack: devStack(), apiGateway: { accessLog: (l) => lines.push(l) } });
   }, 30_000);
   afterAll(() => t?.close());
 
@@ -37,7 +56,7 @@ describe('the twin of the dev stack over HTTP', () => {
       logoutUri: 'http://localhost:4010/',
       flows: ['code', 'implicit'],
       // A set in Terraform: the AWS provider sends it sorted.
-      scopes: ['api/orders.read', 'email', 'openid', 'profile'],
+      scopes: ['api/orders.write', 'email', 'openid', 'profile'],
     });
     expect(config['hostedUi']).toEqual({ path: '/auth/secure-api-dev-login', url: `${t.base}/auth/secure-api-dev-login` });
     expect(config['apis']).toEqual([
@@ -48,8 +67,8 @@ describe('the twin of the dev stack over HTTP', () => {
         invokeUrl: `${t.base}/${api().id}/v1`,
         routes: [
           { httpMethod: 'GET', path: '/health', authorization: 'NONE', scopes: [] },
-          { httpMethod: 'GET', path: '/hello', authorization: 'COGNITO_USER_POOLS', scopes: [] },
-          { httpMethod: 'GET', path: '/orders', authorization: 'COGNITO_USER_POOLS', scopes: ['api/orders.read'] },
+          { httpMethod: 'GET', path: '/me', authorization: 'COGNITO_USER_POOLS', scopes: [] },
+          { httpMethod: 'POST', path: '/orders', authorization: 'COGNITO_USER_POOLS', scopes: ['api/orders.write'] },
         ],
       },
     ]);
@@ -63,15 +82,15 @@ describe('the twin of the dev stack over HTTP', () => {
     const health = await fetch(invoke('/health'));
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    for (const path of ['/hello', '/orders']) {
-      const res = await fetch(invoke(path));
+    for (const [method, path] of [['GET', '/me'], ['POST', '/orders']]) {
+      const res = await fetch(invoke(path), method === 'POST' ? { method, headers: { 'content-type': 'application/json' }, body: '{"item":"coffee","quantity":2}' } : {});
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ message: 'Unauthorized' });
     }
     const pool = t.twin.cognito.directory.all()[0];
     const clientId = String(t.twin.ctx.stack!.attributesOf('aws_cognito_user_pool_client.SecureApi_UserPool_WebClient_0F8A940F')?.['id']);
     const expired = await mintExpiredIdToken({ dataDir: t.dataDir, userPoolId: pool.id, clientId, issuer: pool.issuer, email: 'demo@example.com' });
-    const res = await fetch(invoke('/hello'), { headers: { Authorization: `Bearer ${expired}` } });
+    const res = await fetch(invoke('/me'), { headers: { Authorization: `Bearer ${expired}` } });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ message: 'The incoming token has expired' });
   });
@@ -113,7 +132,7 @@ describe('the twin of the dev stack over HTTP', () => {
 
 describe('config.json without a /callback client', () => {
   it('answers 404 naming the fix', async () => {
-    const t = await startTwin({ json: JSON.parse(JSON.stringify(devJson).replace(/\/callback/g, '/signed-in')) as Record<string, unknown> });
+    const t = await startTwin({ stack: devStack(JSON.parse(JSON.stringify(devJson).replace(/\/callback/g, '/signed-in')) as Record<string, unknown>) });
     try {
       const res = await fetch(`${t.base}/callback/config.json`);
       expect(res.status).toBe(404);
@@ -136,7 +155,7 @@ describe('the demo page in headless Chromium', () => {
     let target = '';
     door = await frontDoor(() => target);
     origin = `http://localhost:${door.port}`;
-    t = await startTwin({ json: withLocalPort(devJson, door.port) });
+    t = await startTwin({ stack: devStack(withLocalPort(devJson, door.port)) });
     target = t.base;
     temporaryPassword = String(t.twin.stackUsers.find((u) => u.username === 'demo@example.com')?.temporaryPassword);
     browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -174,22 +193,32 @@ describe('the demo page in headless Chromium', () => {
     const idClaims = JSON.parse(String(await page.textContent('#idClaims'))) as { payload: Record<string, unknown> };
     expect(idClaims.payload).toMatchObject({ token_use: 'id', email: 'demo@example.com' });
     const accessClaims = JSON.parse(String(await page.textContent('#accessClaims'))) as { payload: Record<string, unknown> };
-    expect(String(accessClaims.payload['scope'])).toContain('api/orders.read');
+    expect(String(accessClaims.payload['scope'])).toContain('api/orders.write');
 
-    const noToken = await callAndRead(page, '/hello', 'none');
+    // GET /me: the caller's identity, for the ID token only.
+    expect(await page.locator('textarea[data-body="GET /me"]').count()).toBe(0);
+    const noToken = await callAndRead(page, 'GET', '/me', 'none');
     expect(noToken.line).toContain('-> 401');
     expect(JSON.parse(noToken.body)).toEqual({ message: 'Unauthorized' });
-    const withId = await callAndRead(page, '/hello', 'id');
+    const withId = await callAndRead(page, 'GET', '/me', 'id');
     expect(withId.line).toContain('-> 200');
-    expect(JSON.parse(withId.body)).toEqual({ message: 'Hello from the secure API' });
-    const accessOnHello = await callAndRead(page, '/hello', 'access');
-    expect(accessOnHello.line).toContain('-> 401');
-    const accessOnOrders = await callAndRead(page, '/orders', 'access');
-    expect(accessOnOrders.line).toContain('-> 200');
-    expect(JSON.parse(accessOnOrders.body)).toMatchObject({ orders: [{ id: 'o-1' }] });
-    const idOnOrders = await callAndRead(page, '/orders', 'id');
+    expect(JSON.parse(withId.body)).toMatchObject({ email: 'demo@example.com', sub: idClaims.payload['sub'], tokenUse: 'id' });
+    const accessOnMe = await callAndRead(page, 'GET', '/me', 'access');
+    expect(accessOnMe.line).toContain('-> 401');
+
+    // POST /orders: the sample JSON body, for an access token with api/orders.write.
+    const orderBody = page.locator('textarea[data-body="POST /orders"]');
+    expect(await orderBody.inputValue()).toBe('{"item":"coffee","quantity":2}');
+    const accessOnOrders = await callAndRead(page, 'POST', '/orders', 'access');
+    expect(accessOnOrders.line).toContain('-> 201');
+    expect(JSON.parse(accessOnOrders.body)).toMatchObject({ item: 'coffee', quantity: 2, status: 'received', createdBy: idClaims.payload['sub'] });
+    const idOnOrders = await callAndRead(page, 'POST', '/orders', 'id');
     expect(idOnOrders.line).toContain('-> 401');
-    const publicRoute = await callAndRead(page, '/health', 'none');
+    await orderBody.fill('{"item":"coffee","quantity":0}');
+    const badOrder = await callAndRead(page, 'POST', '/orders', 'access');
+    expect(badOrder.line).toContain('-> 400');
+    expect((JSON.parse(badOrder.body) as { message: string }).message).toMatch(/^quantity must be an integer from 1 to 1000/);
+    const publicRoute = await callAndRead(page, 'GET', '/health', 'none');
     expect(publicRoute.line).toContain('-> 200');
 
     await page.click('#signOut');
@@ -213,8 +242,9 @@ describe('the demo page in headless Chromium', () => {
     await page.waitForSelector('#user:not([hidden])');
     expect(page.url()).toBe(`${origin}/callback`);
     expect(await page.textContent('#status')).toContain('implicit');
-    const withId = await callAndRead(page, '/hello', 'id');
+    const withId = await callAndRead(page, 'GET', '/me', 'id');
     expect(withId.line).toContain('-> 200');
+    expect(JSON.parse(withId.body)).toMatchObject({ email: 'demo@example.com' });
     await context.close();
   }, 60_000);
 
@@ -243,7 +273,7 @@ describe('the demo page over HTTPS in headless Chromium', () => {
   beforeAll(async () => {
     const port = await freePort();
     origin = `https://localhost:${port}`;
-    t = await startTwin({ json: withLocalPort(devJson, port), port, tls: true });
+    t = await startTwin({ stack: devStack(withLocalPort(devJson, port)), port, tls: true });
     temporaryPassword = String(t.twin.stackUsers.find((u) => u.username === 'demo@example.com')?.temporaryPassword);
     browser = await chromium.launch({
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
@@ -285,10 +315,14 @@ describe('the demo page over HTTPS in headless Chromium', () => {
     expect(cookies.length).toBeGreaterThan(0);
     expect(cookies.every((c) => c.secure)).toBe(true);
 
-    const noToken = await callAndRead(page, '/hello', 'none');
+    const noToken = await callAndRead(page, 'GET', '/me', 'none');
     expect(noToken.line).toContain('-> 401');
-    const withId = await callAndRead(page, '/hello', 'id');
+    const withId = await callAndRead(page, 'GET', '/me', 'id');
     expect(withId.line).toContain('-> 200');
+    expect(JSON.parse(withId.body)).toMatchObject({ email: 'demo@example.com' });
+    const order = await callAndRead(page, 'POST', '/orders', 'access');
+    expect(order.line).toContain('-> 201');
+    expect(JSON.parse(order.body)).toMatchObject({ status: 'received' });
     await context.close();
   }, 60_000);
 
@@ -303,9 +337,9 @@ describe('the demo page over HTTPS in headless Chromium', () => {
   }, 30_000);
 });
 
-async function callAndRead(page: Page, path: string, kind: 'none' | 'id' | 'access'): Promise<{ line: string; body: string }> {
+async function callAndRead(page: Page, method: string, path: string, kind: 'none' | 'id' | 'access'): Promise<{ line: string; body: string }> {
   // The click handler marks the call as pending before its first await; wait for the status to replace that.
-  await page.click(`button[data-path="${path}"][data-call="${kind}"]`);
+  await page.click(`button[data-method="${method}"][data-path="${path}"][data-call="${kind}"]`);
   await page.waitForSelector('#resultLine:is(.ok, .bad)');
   return { line: String(await page.textContent('#resultLine')), body: String(await page.textContent('#resultBody')) };
 }

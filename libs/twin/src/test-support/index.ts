@@ -2,7 +2,7 @@
 export { TestClock } from './clock';
 export { FAST_SCRYPT, reusableKey } from './keys';
 export { b64, FakePool, poolDirectory } from './pools';
-export { CALLBACK, DEMO_EMAIL, fixtureStack, LOGOUT, synthDevStack, withLocalPort } from './stacks';
+export { CALLBACK, DEMO_EMAIL, fixtureStack, LOGOUT, withLocalPort } from './stacks';
 export type { FixtureOptions } from './stacks';
 export { frontDoor, gatewayContext, ids, startTwin } from './twin';
 export type { RunningTwin } from './twin';

@@ -1,9 +1,5 @@
-// The fixture stacks of the twin's tests: one stack in the shape cdktf synthesizes (Cognito and API Gateway), and
-// the real dev stack synthesized on demand.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// The fixture stacks of the twin's tests: one stack in the shape cdktf synthesizes (Cognito and API Gateway). Specs
+// that need the real dev stack synthesize it into a folder of their own (with its Lambda packages).
 
 type Json = Record<string, unknown>;
 
@@ -345,19 +341,6 @@ function gatewayPart(o: GatewayOptions): { resources: Record<string, unknown>; o
       invoke_url: { value: ref('aws_api_gateway_stage', 'Dev', 'invoke_url') },
     },
   };
-}
-
-const WORKSPACE = resolve(__dirname, '../../../..');
-
-/** Synthesizes the real dev stack into a fresh directory (never touching cdktf.out) and returns its JSON. */
-export function synthDevStack(): Record<string, unknown> {
-  const outdir = mkdtempSync(join(tmpdir(), 'twin-demo-synth-'));
-  try {
-    execFileSync(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), 'dev', '--outdir', outdir], { cwd: WORKSPACE, stdio: 'pipe' });
-    return JSON.parse(readFileSync(join(outdir, 'stacks/dev/cdk.tf.json'), 'utf8')) as Record<string, unknown>;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
 }
 
 /** Points every `http://localhost:<port>` and `https://localhost:<port>` URL of the stack's app clients at another port. */

@@ -1,9 +1,13 @@
 /**
  * The demo callback page: what the console walk-through did by hand with Postman. It signs in on the hosted UI
  * (authorization code + PKCE, or the implicit grant where the client allows it), shows the user and the decoded
- * claims, and calls each API route without a token, with the ID token and with the access token. Script and style
- * are separate files so that the page runs under a CSP without 'unsafe-inline'; data is only ever set as text.
+ * claims, and calls each API route without a token, with the ID token and with the access token (a POST, PUT or
+ * PATCH route sends the JSON body of its editable text area). Script and style are separate files so that the page
+ * runs under a CSP without 'unsafe-inline'; data is only ever set as text.
  */
+
+/** The body a POST, PUT or PATCH route's text area starts with (what `POST /orders` of the dev stack accepts). */
+export const SAMPLE_BODY = '{"item":"coffee","quantity":2}';
 
 export const DEMO_HTML = `<!doctype html>
 <html lang="en">
@@ -48,7 +52,7 @@ export const DEMO_HTML = `<!doctype html>
 <h2>Call the API</h2>
 <p class="muted" id="invoke"></p>
 <table>
-<thead><tr><th>Method</th><th>Path</th><th>Authorization</th><th>Call</th></tr></thead>
+<thead><tr><th>Method</th><th>Path</th><th>Authorization</th><th>Body</th><th>Call</th></tr></thead>
 <tbody id="routes"></tbody>
 </table>
 <h3>Last response</h3>
@@ -77,6 +81,8 @@ pre { background: #8881; padding: 0.6rem; border-radius: 6px; overflow: auto; ma
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #8883; vertical-align: top; }
 td input { width: 6rem; }
+td textarea { width: 100%; min-width: 12rem; box-sizing: border-box; font-family: ui-monospace, monospace; font-size: 0.85em; resize: vertical; }
+td .row button { white-space: nowrap; }
 .ok { color: #2a7; }
 .bad { color: #c33; }
 `;
@@ -84,8 +90,12 @@ td input { width: 6rem; }
 export const DEMO_JS = `'use strict';
 (function () {
   var STORE = 'secure-api-demo';
+  var SAMPLE_BODY = ${JSON.stringify(SAMPLE_BODY)};
+  var WITH_BODY = ['POST', 'PUT', 'PATCH'];
   var $ = function (id) { return document.getElementById(id); };
   var config;
+  // The request bodies the user edited, by "METHOD /path".
+  var bodies = {};
 
   function show(id, visible) { $(id).hidden = !visible; }
   function text(id, value) { $(id).textContent = value; }
@@ -244,21 +254,39 @@ export const DEMO_JS = `'use strict';
       });
       tr.appendChild(pathCell);
       cell(route.authorization === 'NONE' ? 'public' : route.scopes.length ? 'access token with ' + route.scopes.join(' or ') : 'ID token');
+      var bodyCell = cell('');
+      var requestBody;
+      if (WITH_BODY.indexOf(method) >= 0) {
+        // Kept across re-renders (sign-in, sign-out) of the same page: what the user typed stays.
+        var key = method + ' ' + route.path;
+        requestBody = document.createElement('textarea');
+        requestBody.rows = 3;
+        requestBody.spellcheck = false;
+        requestBody.value = Object.prototype.hasOwnProperty.call(bodies, key) ? bodies[key] : SAMPLE_BODY;
+        requestBody.dataset.body = key;
+        requestBody.setAttribute('aria-label', 'JSON body of ' + key);
+        requestBody.addEventListener('input', function () { bodies[key] = requestBody.value; });
+        bodyCell.appendChild(requestBody);
+      }
       var actions = document.createElement('td');
+      var buttons = document.createElement('div');
+      buttons.className = 'row';
+      actions.appendChild(buttons);
       var button = function (label, token, kind) {
         var b = document.createElement('button');
         b.type = 'button';
         b.textContent = label;
         b.dataset.call = kind;
+        b.dataset.method = method;
         b.dataset.path = route.path;
         b.disabled = token === null;
         b.addEventListener('click', function () {
           var path = route.path.replace(/\\{[^}]+\\}/g, function (piece) {
             return inputs[piece].value.split('/').map(encodeURIComponent).join('/');
           });
-          call(method, api.invokePath + (path === '/' ? '/' : path), token);
+          call(method, api.invokePath + (path === '/' ? '/' : path), token, requestBody ? requestBody.value : undefined);
         });
-        actions.appendChild(b);
+        buttons.appendChild(b);
       };
       button('Without token', undefined, 'none');
       button('With ID token', tokens && tokens.id ? tokens.id : null, 'id');
@@ -269,14 +297,20 @@ export const DEMO_JS = `'use strict';
     show('api', true);
   }
 
-  async function call(method, path, token) {
+  async function call(method, path, token, payload) {
     $('resultLine').className = 'muted';
     text('resultLine', method + ' ' + path + ' ...');
     text('resultBody', '');
     var headers = {};
     if (token) headers.Authorization = token;
+    var init = { method: method, headers: headers };
+    if (payload !== undefined) {
+      // Sent as typed: a body that is not JSON is the API's to refuse (400), as it would be from any client.
+      headers['content-type'] = 'application/json';
+      init.body = payload;
+    }
     try {
-      var res = await fetch(path, { method: method, headers: headers });
+      var res = await fetch(path, init);
       var raw = await res.text();
       var pretty = raw;
       try { pretty = JSON.stringify(JSON.parse(raw), null, 2); } catch (e) { pretty = raw; }
