@@ -126,8 +126,8 @@ export interface TwinApp {
   readonly account: AwsAccount;
   /** Users the stack declares, with the temporary password generated for them at this start, if any. */
   readonly stackUsers: readonly StackUserReport[];
-  /** The TLS material served with `tls`: the CA file clients trust, the certificate's SPKI pin and expiry. */
-  readonly tls?: TwinTls;
+  /** With `tls`: the CA file clients trust, the certificate's SPKI pin and expiry (never the private key). */
+  readonly tls?: Pick<TwinTls, 'caFile' | 'spki' | 'notAfter' | 'made'>;
   /** Sets the base URL (after listen). */
   setBaseUrl(url: string): void;
   /**
@@ -229,7 +229,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       apiGateway,
       account,
       stackUsers,
-      tls,
+      tls: tls ? { caFile: tls.caFile, spki: tls.spki, notAfter: tls.notAfter, made: tls.made } : undefined,
       setBaseUrl(url: string) {
         base = url.replace(/\/+$/, '');
       },
