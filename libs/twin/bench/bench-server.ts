@@ -11,18 +11,48 @@ import { mintIdToken } from '../src/testing/expired-token';
  * gateway, not the stack's rate limit) and the authorizer result cache at `--ttl` seconds. Prints one JSON line
  * `{ port, invokeUrl, routes, idToken, caFile }` once listening; stops on SIGTERM. `--tls` serves HTTPS (`twin --tls`).
  */
+type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+
+/**
+ * Serves the protected route (`GET /<protectedPart>`) from a MOCK, as the public route (`GET /<mockPart>`) is: the
+ * authorizer's cost measured on its own, beside the Lambda route's. Copies the public route's integration, integration
+ * response and method response onto the protected method, in place of its Lambda integration.
+ */
+function mockProtectedRoute(json: { resource: Blocks }, protectedPart: string, mockPart: string): void {
+  const r = json.resource;
+  const resourceRef = (part: string) => {
+    const found = Object.entries(r['aws_api_gateway_resource'] ?? {}).find(([, b]) => b['path_part'] === part);
+    if (!found) throw new UsageError(`the stack has no resource /${part}`);
+    return `\${aws_api_gateway_resource.${found[0]}.id}`;
+  };
+  const target = resourceRef(protectedPart);
+  const source = resourceRef(mockPart);
+  const method = Object.entries(r['aws_api_gateway_method'] ?? {}).find(([, b]) => b['resource_id'] === target && b['http_method'] === 'GET');
+  if (!method) throw new UsageError(`the stack has no GET /${protectedPart}`);
+  for (const type of ['aws_api_gateway_integration', 'aws_api_gateway_integration_response', 'aws_api_gateway_method_response']) {
+    const blocks = r[type] ?? (r[type] = {});
+    for (const [name, b] of Object.entries(blocks)) if (b['resource_id'] === target) delete blocks[name];
+    for (const [name, b] of Object.entries({ ...blocks })) {
+      if (b['resource_id'] !== source) continue;
+      const { depends_on: _after, ...copy } = structuredClone(b);
+      blocks[`${name}_MockProtected`] = { ...copy, resource_id: target, http_method: `\${aws_api_gateway_method.${method[0]}.http_method}` };
+    }
+  }
+}
+
 export async function main(args: string[]): Promise<number> {
-  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600] [--tls]' }, () => serve(args));
+  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600] [--tls] [--mock-protected]' }, () => serve(args));
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { 'stack-file': { type: 'string', required: true }, ttl: { type: 'string' }, tls: { type: 'boolean' } });
+  const { values } = parseFlags(args, { 'stack-file': { type: 'string', required: true }, ttl: { type: 'string' }, tls: { type: 'boolean' }, 'mock-protected': { type: 'boolean' } });
   const stackFile = values['stack-file'] as string;
   const ttl = Number(values.ttl ?? '300');
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) throw new UsageError('--ttl must be 0 to 3600 seconds');
   const model = StackModel.fromFile(stackFile);
   const json = model.json as { resource: Record<string, Record<string, Record<string, unknown>>> };
   for (const authorizer of Object.values(json.resource['aws_api_gateway_authorizer'] ?? {})) authorizer['authorizer_result_ttl_in_seconds'] = ttl;
+  if (values['mock-protected']) mockProtectedRoute(json, 'me', 'health');
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-twin-'));
   const twin = await buildApp({ stack: new StackModel(json, stackFile), dataDir, tls: values.tls === true, apiGateway: { throttling: false, accessLog: () => undefined } });
   await twin.app.listen({ host: '127.0.0.1', port: 0 });

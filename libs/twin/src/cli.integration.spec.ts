@@ -1,15 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { childEnv } from '@secure-api/testing/process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { DEMO_EMAIL, fixtureStack } from './test-support';
+import { join } from 'node:path';
+import { DEMO_EMAIL, fixtureStack, runEntry, untilReady, type ChildRun } from './test-support';
 
 // Each spec builds a twin (RSA keys, scrypt) and talks HTTP: generous limits keep a loaded machine from failing it.
 jest.setTimeout(30_000);
 
-const WORKSPACE = resolve(__dirname, '../../..');
 let dir: string;
 let stackFile: string;
 
@@ -20,32 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/run.mjs'), join(__dirname, 'cli.ts'), ...args], { cwd: WORKSPACE, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
-
-async function ready(r: Run): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  while (!r.out().includes('Ready.')) {
-    if (r.child.exitCode !== null) throw new Error(`the twin exited: ${r.out()} ${r.err()}`);
-    if (Date.now() > deadline) throw new Error(`the twin did not start: ${r.out()} ${r.err()}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  return r.out();
-}
+const run = (args: string[]): ChildRun => runEntry([join(__dirname, 'cli.ts'), ...args]);
+const ready = untilReady;
 
 /** Listening sockets of this machine's IPv4 table: the twin must appear only as 127.0.0.1. */
 function listeners(port: number): string[] {

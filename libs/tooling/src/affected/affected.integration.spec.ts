@@ -44,14 +44,15 @@ describe('affected projects on the real project graph', () => {
     expect(missing).toEqual([]);
   });
 
-  it('a change in each library marks exactly the projects that depend on it, and exactly the environments that import it', async () => {
+  it('a change in each library marks exactly the projects that depend on it, and exactly the environments that import or bundle it', async () => {
     const problems: string[] = [];
     for (const lib of libs) {
       const file = `${graph.nodes[lib].data.root}/src/index.ts`;
       const actual = await affected(file);
       const expected = [...dependentsOf(lib, edges)].sort();
       if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`${file}: nx marks [${actual}], the imports say [${expected}]`);
-      const importing = [...dependentsOf(lib, imports)].filter((p) => envs.includes(p)).sort();
+      // An environment imports a library, or bundles it by path (the handlers: an implicit dependency of the apps).
+      const importing = [...dependentsOf(lib, mergeEdges(imports, implicitEdges(graph)))].filter((p) => envs.includes(p)).sort();
       const marked = actual.filter((p) => envs.includes(p));
       if (JSON.stringify(marked) !== JSON.stringify(importing)) problems.push(`${file}: environments marked [${marked}], importing [${importing}]`);
       if (marked.length > 0 && !actual.includes('e2e')) problems.push(`${file}: marks ${marked.join(', ')} but not e2e, which runs against them`);

@@ -178,13 +178,7 @@ describe('the demo page in headless Chromium', () => {
     await page.waitForSelector('#signInFormUsername');
     const authorize = new URL(page.url());
     expect(authorize.pathname).toBe('/auth/secure-api-dev-login/login');
-    await page.fill('#signInFormUsername', 'demo@example.com');
-    await page.fill('#signInFormPassword', temporaryPassword);
-    await page.click('button[name=signInSubmitButton]');
-    await page.waitForSelector('#newPassword');
-    await page.fill('#newPassword', NEW_PASSWORD);
-    await page.fill('#confirmPassword', NEW_PASSWORD);
-    await page.click('button[name=changePasswordSubmitButton]');
+    await firstSignIn(page, temporaryPassword);
 
     await page.waitForSelector('#user:not([hidden])');
     expect(page.url()).toBe(`${origin}/callback`);
@@ -299,13 +293,7 @@ describe('the demo page over HTTPS in headless Chromium', () => {
     await page.click('#signInCode');
     await page.waitForSelector('#signInFormUsername');
     expect(new URL(page.url()).protocol).toBe('https:');
-    await page.fill('#signInFormUsername', 'demo@example.com');
-    await page.fill('#signInFormPassword', temporaryPassword);
-    await page.click('button[name=signInSubmitButton]');
-    await page.waitForSelector('#newPassword');
-    await page.fill('#newPassword', NEW_PASSWORD);
-    await page.fill('#confirmPassword', NEW_PASSWORD);
-    await page.click('button[name=changePasswordSubmitButton]');
+    await firstSignIn(page, temporaryPassword);
     await page.waitForSelector('#user:not([hidden])');
     expect(page.url()).toBe(`${origin}/callback`);
     const idClaims = JSON.parse(String(await page.textContent('#idClaims'))) as { payload: Record<string, unknown> };
@@ -353,4 +341,15 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The first sign-in of the demo user on the hosted UI: its temporary password, then the forced change to NEW_PASSWORD. */
+async function firstSignIn(page: Page, temporaryPassword: string): Promise<void> {
+  await page.fill('#signInFormUsername', 'demo@example.com');
+  await page.fill('#signInFormPassword', temporaryPassword);
+  await page.click('button[name=signInSubmitButton]');
+  await page.waitForSelector('#newPassword');
+  await page.fill('#newPassword', NEW_PASSWORD);
+  await page.fill('#confirmPassword', NEW_PASSWORD);
+  await page.click('button[name=changePasswordSubmitButton]');
 }

@@ -6,3 +6,5 @@ export { CALLBACK, DEMO_EMAIL, fixtureStack, LOGOUT, withLocalPort } from './sta
 export type { FixtureOptions } from './stacks';
 export { frontDoor, gatewayContext, ids, startTwin } from './twin';
 export type { RunningTwin } from './twin';
+export { runEntry, untilReady } from './child';
+export type { ChildRun } from './child';

@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { childEnv } from '@secure-api/testing/process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { CALLBACK, fixtureStack, ids, startTwin, type RunningTwin } from '../test-support';
+import { join } from 'node:path';
+import { CALLBACK, fixtureStack, ids, runEntry, startTwin, untilReady, type ChildRun, type RunningTwin } from '../test-support';
 import type { ClientsInput, ClientsReport } from './clients.fixture';
 import { TwinStore } from '../store/store';
 import { ensureTls } from './local-ca';
@@ -13,26 +12,9 @@ import { ensureTls } from './local-ca';
 // Child processes (esbuild bundles, RSA keys, TLS handshakes): generous limits keep a loaded machine from failing it.
 jest.setTimeout(60_000);
 
-const WORKSPACE = resolve(__dirname, '../../../..');
-const RUN = join(WORKSPACE, 'libs/tooling/bin/run.mjs');
 
-interface Child {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-
-/** A child process (never spawnSync: the twin under test answers from this process's event loop). */
-function start(args: string[], env: NodeJS.ProcessEnv = childEnv()): Child {
-  const child = spawn(process.execPath, [RUN, ...args], { cwd: WORKSPACE, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
+type Child = ChildRun;
+const start = runEntry;
 
 describe('the libraries teams verify Cognito tokens with, unchanged, against the twin over HTTPS', () => {
   let t: RunningTwin;
@@ -114,15 +96,7 @@ describe('twin --tls', () => {
 
   const cli = (...args: string[]) => start([join(__dirname, '../cli.ts'), '--stack', 'fixture', '--stack-file', stackFile, '--port', '0', '--data-dir', join(dir, 'data'), '--tls', ...args]);
 
-  async function ready(c: Child): Promise<string> {
-    const deadline = Date.now() + 60_000;
-    while (!c.out().includes('Ready.')) {
-      if (c.child.exitCode !== null) throw new Error(`the twin exited: ${c.out()} ${c.err()}`);
-      if (Date.now() > deadline) throw new Error(`the twin did not start: ${c.out()} ${c.err()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return c.out();
-  }
+  const ready = untilReady;
 
   /** A data directory a twin made (the twin refuses one it did not), its TLS folder yet to come. */
   function twinDataDir(): string {
