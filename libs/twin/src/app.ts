@@ -135,6 +135,12 @@ export interface TwinApp {
    * region, account id and credentials (`twin_*`), `cognito_idp_endpoint` and the stack users' temporary passwords.
    */
   outputs(): TerraformOutputs;
+  /**
+   * Applies the stack again (the file, re-read, or a model), as a second start would: what changed is updated in place
+   * or replaced, what is gone deleted; a function whose package changed runs the new code at its next call. Answers
+   * the stack's warnings; a stack AWS would refuse is a StackError and leaves what was applied before.
+   */
+  reload(stack: string | StackModel): Promise<readonly string[]>;
   /** Closes the app and the store. */
   close(): Promise<void>;
 }
@@ -175,14 +181,17 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     const front = new AwsFront({ account, clock, json, rest, query, onCall: config.onAwsCall });
     const warnings: string[] = [];
     let stackUsers: readonly StackUserReport[] = [];
+    const load = (model: StackModel) => provisionStack({
+      stack: model, store, users: service, directory, variables: variablesOf(model, config), region: account.defaultRegion, accountId: account.accountId,
+      aws: new LocalAwsClient({ json, rest, query }, { region: account.defaultRegion, accountId: account.accountId }),
+    });
+    let current = stack;
     if (stack) {
-      const loaded = await provisionStack({
-        stack, store, users: service, directory, variables, region: account.defaultRegion, accountId: account.accountId,
-        aws: new LocalAwsClient({ json, rest, query }, { region: account.defaultRegion, accountId: account.accountId }),
-      });
+      const loaded = await load(stack);
       warnings.push(...loaded.warnings);
       stackUsers = loaded.stackUsers;
     }
+    let reloading: Promise<unknown> = Promise.resolve();
     warnings.push(...lambda.start());
     const ctx: TwinContext = { stack, store, clock, baseUrl: () => base, pools: directory, warnings };
     const apiGateway = buildApiGateway(ctx, {
@@ -233,7 +242,19 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       setBaseUrl(url: string) {
         base = url.replace(/\/+$/, '');
       },
-      outputs: () => twinOutputs(stack, base, account, directory, stackUsers, warnings, tls),
+      outputs: () => twinOutputs(current, base, account, directory, stackUsers, warnings, tls),
+      reload(next: string | StackModel) {
+        // One at a time, in the order asked: each brings the account to what its stack says.
+        const run = reloading.then(async () => {
+          const model = typeof next === 'string' ? StackModel.fromFile(next) : next;
+          const loaded = await load(model);
+          current = model;
+          stackUsers = loaded.stackUsers;
+          return loaded.warnings;
+        });
+        reloading = run.catch(() => undefined);
+        return run;
+      },
       async close() {
         if (closed) return;
         closed = true;

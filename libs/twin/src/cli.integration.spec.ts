@@ -122,6 +122,34 @@ describe('twin CLI', () => {
     expect(r.err()).toContain('twin: synthesizing stack no-such-env failed. Fix: run `node libs/tooling/bin/synth.mjs no-such-env` and read its error.');
   }, 60_000);
 
+  it('applies the stack file again when it changes: a function whose package changed answers with the new code, no restart', async () => {
+    // A stack with Lambda routes and its packages, as synth writes them (the fixture of @secure-api/function).
+    const synth = runEntry([join(__dirname, '../../function/src/test/lambda-stack.fixture.ts'), '--outdir', join(dir, 'synth')]);
+    expect(await synth.exit).toBe(0);
+    const file = join(dir, 'synth', 'stacks', 'lambda', 'cdk.tf.json');
+    const r = run(['--stack', 'lambda', '--stack-file', file, '--port', '0', '--data-dir', join(dir, 'data')]);
+    const out = await ready(r);
+    const invoke = /REST API lambda-test-api \([a-z0-9]+\), stage v1: (\S+)/.exec(out)?.[1];
+    expect((await (await fetch(`${invoke}/hello`)).json())).toEqual({ message: 'hello world' });
+
+    // Rebuilt: the hello function now ships the me handler's package (no claims on a public route: 401).
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const fns = json.resource.aws_lambda_function;
+    const key = (name: string) => Object.keys(fns).find((k) => fns[k].function_name === name) as string;
+    Object.assign(fns[key('lambda-test-hello')], { filename: fns[key('lambda-test-me')].filename, source_code_hash: fns[key('lambda-test-me')].source_code_hash });
+    writeFileSync(file, JSON.stringify(json));
+    const deadline = Date.now() + 20_000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 250));
+      status = (await fetch(`${invoke}/hello`)).status;
+    }
+    expect(status).toBe(401);
+    expect(r.out()).toContain(`twin: ${file} changed: applied`);
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
+  }, 90_000);
+
   it('refuses a stack AWS would refuse, naming the resource', async () => {
     writeFileSync(stackFile, JSON.stringify(fixtureStack({ pool: { mfa_configuration: 'ON' } })));
     const r = run(['--stack-file', stackFile, '--data-dir', join(dir, 'data')]);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseFlags, processIo, runCli, UsageError, workspaceRoot, type CliIo } from '@secure-api/cli';
 import { buildApp, TwinApp } from './app';
@@ -35,6 +35,7 @@ the credentials its outputs file names, and what they create is served at once.
   --timings-file FILE   append one JSON line per AWS API call answered (service, operation, status, ms)
 
 A running twin also keeps its outputs in <data-dir>/twin-outputs.json, where \`nx run <env>:deploy:twin\` finds it.
+With a stack, it applies the stack file again whenever it changes (nx run <env>:synth): no restart needed.
 map-outputs maps \`terraform output -json\` of a stack applied to a twin to the twin's URLs (see its --help).
 `;
 
@@ -154,8 +155,29 @@ async function serve(opts: Options): Promise<number> {
     }
   }
   void stopped.then(() => rmSync(accountFile, { force: true }));
+  if (stackFile) watchStack(twin, stackFile, [accountFile, ...(opts.outputsFile ? [resolve(opts.outputsFile)] : [])], stopped);
   process.stdout.write(summary(twin, base, opts.stack, dataDir, opts.outputsFile ? resolve(opts.outputsFile) : undefined));
   return stopped;
+}
+
+/**
+ * Applies the stack file again whenever it changes (`nx run dev:synth` after a handler or a construct changed): the
+ * running twin serves what it says at once, new function packages included, without a restart. A stack AWS would
+ * refuse is printed and leaves the twin as it was.
+ */
+function watchStack(twin: TwinApp, stackFile: string, outputFiles: readonly string[], stopped: Promise<number>): void {
+  const onChange = (now: Stats, before: Stats) => {
+    if (now.mtimeMs === before.mtimeMs || now.size === 0) return;
+    twin.reload(stackFile).then(
+      (warnings) => {
+        for (const file of outputFiles) writeOutputs(file, twin.outputs());
+        process.stdout.write(`twin: ${stackFile} changed: applied${warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? 's' : ''}: ${warnings.join('; ')})` : ''}.\n`);
+      },
+      (err: Error) => process.stderr.write(`twin: ${stackFile} changed but was not applied: ${err.message}\n`),
+    );
+  };
+  watchFile(stackFile, { interval: 500 }, onChange);
+  void stopped.then(() => unwatchFile(stackFile, onChange));
 }
 
 /** The outputs file every running twin keeps in its data directory (removed when it stops). */
