@@ -54,7 +54,7 @@ async function serve(args: string[]): Promise<number> {
   for (const authorizer of Object.values(json.resource['aws_api_gateway_authorizer'] ?? {})) authorizer['authorizer_result_ttl_in_seconds'] = ttl;
   if (values['mock-protected']) mockProtectedRoute(json, 'me', 'health');
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-twin-'));
-  const twin = await buildApp({ stack: new StackModel(json, stackFile), dataDir, tls: values.tls === true, apiGateway: { throttling: false, accessLog: () => undefined } });
+  const twin = await buildApp({ stack: new StackModel(json, stackFile), dataDir, tls: values.tls === true, apiGateway: { throttling: false, accessLog: () => undefined }, onLambdaLog: () => undefined, lambdaMaxInstances: process.env['BENCH_LAMBDA_INSTANCES'] ? Number(process.env['BENCH_LAMBDA_INSTANCES']) : undefined });
   await twin.app.listen({ host: '127.0.0.1', port: 0 });
   const address = twin.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no TCP address');

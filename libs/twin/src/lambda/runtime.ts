@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BOOTSTRAP_NAME, BOOTSTRAP_SOURCE } from './bootstrap';
@@ -190,6 +190,7 @@ export class LambdaRuntime {
   private readonly maxConcurrency: number;
   private readonly functions = new Map<string, FunctionState>();
   private readonly instances = new Set<Instance>();
+  private readonly logFiles = new Map<string, number>();
   private closed = false;
   private closing: Promise<void> | undefined;
   private exitHook: (() => void) | undefined;
@@ -302,6 +303,8 @@ export class LambdaRuntime {
       exits.push(inst.exited);
     }
     this.closing = Promise.all(exits).then(() => {
+      for (const fd of this.logFiles.values()) closeSync(fd);
+      this.logFiles.clear();
       if (this.exitHook) process.removeListener('exit', this.exitHook);
       this.exitHook = undefined;
     });
@@ -718,10 +721,17 @@ export class LambdaRuntime {
   }
 
   private write(fnName: string, requestId: string, fileText: string, display: string): void {
+    // One descriptor per function, opened once for appending (not open, write and close for every line); a full disk
+    // must not fail invocations.
     try {
-      appendFileSync(join(this.logsDir, `${fnName}.log`), `${fileText}\n`, { mode: 0o600 });
+      let fd = this.logFiles.get(fnName);
+      if (fd === undefined) {
+        fd = openSync(join(this.logsDir, `${fnName}.log`), 'a', 0o600);
+        this.logFiles.set(fnName, fd);
+      }
+      writeSync(fd, `${fileText}\n`);
     } catch {
-      // A full disk must not fail invocations.
+      // dropped, as Lambda drops what CloudWatch Logs cannot take
     }
     if (!this.onLog) return;
     for (const text of display.split('\n')) {
