@@ -37,7 +37,9 @@ export async function bundle(entry, { outDir = join(workspaceRoot, 'dist/run'), 
     target: 'node20',
     format: 'cjs',
     sourcemap: external ? 'inline' : false,
-    ...(external ? { packages: 'external' } : { minifyWhitespace: true, keepNames: true }),
+    // A full bundle keeps esbuild itself outside: its API runs the native binary found beside its own package (the
+    // function construct bundles Lambda handlers at synth).
+    ...(external ? { packages: 'external' } : { minifyWhitespace: true, keepNames: true, external: ['esbuild'] }),
     tsconfig: join(workspaceRoot, 'tsconfig.base.json'),
     metafile: true,
     logLevel: 'error',
