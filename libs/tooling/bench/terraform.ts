@@ -4,9 +4,9 @@
 // floor); and the twin's control-plane latency per operation (p50/p99) over the run, from its timings file.
 // Targets on 2 cores: apply <= 8 s, second plan <= 5 s, control-plane p99 <= 5 ms. BENCH_ROUNDS=N repeats (medians).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { workspaceRoot } from '@secure-api/cli';
 import { EmptyTwin } from '../src/terraform/empty-twin';
 import { findMirror, mirrorEnv } from '../src/terraform/offline';
@@ -51,6 +51,8 @@ async function round(root: string, stackFile: string): Promise<{ steps: Record<s
     const stackDir = join(twin.dir, 'stack');
     mkdirSync(stackDir, { recursive: true });
     copyFileSync(stackFile, join(stackDir, 'cdk.tf.json'));
+    // The Lambda packages the stack names (`assets/...`), beside it as synth writes them.
+    cpSync(join(dirname(stackFile), 'assets'), join(stackDir, 'assets'), { recursive: true });
     const { cwd, env } = twinRun(twin.account, stackDir, join(twin.dir, 'work'), process.env);
     const steps: Record<string, number> = {};
     steps['init'] = terraform(cwd, env, ['init', '-input=false', '-no-color']);
@@ -65,6 +67,7 @@ async function round(root: string, stackFile: string): Promise<{ steps: Record<s
     const floorDir = join(twin.dir, 'floor');
     mkdirSync(floorDir, { recursive: true });
     copyFileSync(stackFile, join(floorDir, 'cdk.tf.json'));
+    cpSync(join(dirname(stackFile), 'assets'), join(floorDir, 'assets'), { recursive: true });
     writeFileSync(join(floorDir, 'floor_override.tf.json'), JSON.stringify({
       terraform: { backend: { local: { path: 'terraform.tfstate' } } },
       provider: { aws: { skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: 'true' } },

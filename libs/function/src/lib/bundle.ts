@@ -44,7 +44,8 @@ const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:mod
  */
 export function bundleFunction(input: BundleInput): Bundle {
   const root = workspaceRootOf(input.entry);
-  const cacheDir = join(root, 'node_modules', '.cache', 'secure-api-function');
+  // SECURE_API_FUNCTION_CACHE moves the cache (a test builds from an empty one, as a clean clone does).
+  const cacheDir = process.env['SECURE_API_FUNCTION_CACHE'] || join(root, 'node_modules', '.cache', 'secure-api-function');
   const key = sha256Hex(JSON.stringify({ entry: relative(root, input.entry), handler: input.handler, target: input.target, esbuild: esbuildVersion, format: 2 })).slice(0, 32);
   const manifestFile = join(cacheDir, `${key}.json`);
   const zipFile = join(cacheDir, `${key}.zip`);

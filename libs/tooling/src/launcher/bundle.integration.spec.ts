@@ -46,4 +46,19 @@ describe('bundle (the esbuild launcher behind run.mjs and synth.mjs)', () => {
     // Only the bundle and its manifest remain: no half-written build files.
     expect(readdirSync(outDir).sort()).toEqual(['race.cjs', 'race.manifest.json']);
   });
+
+  it('synthesizes the Lambda packages from an empty package cache: the full synth bundle reaches esbuild as a package', async () => {
+    // A clean clone has no cached package: synth.mjs (whose bundle holds every dependency) must call esbuild itself.
+    const cache = join(outDir, 'function-cache');
+    const out = join(outDir, 'synth');
+    const run = await new Promise<{ code: number | null; err: string }>((done) => {
+      const child = spawn(process.execPath, [join(WORKSPACE, 'libs/tooling/bin/synth.mjs'), 'dev', '--outdir', out], { cwd: WORKSPACE, env: { ...childEnv(), SECURE_API_FUNCTION_CACHE: cache }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('exit', (code) => done({ code, err }));
+    });
+    expect(run).toEqual({ code: 0, err: '' });
+    expect(readdirSync(cache).filter((f) => f.endsWith('.zip'))).toHaveLength(2);
+    expect(readdirSync(join(out, 'stacks/dev/assets')).sort()).toEqual([expect.stringMatching(/^MeFunction_Code_/), expect.stringMatching(/^OrdersFunction_Code_/)]);
+  }, 120_000);
 });
