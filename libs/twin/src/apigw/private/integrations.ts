@@ -267,7 +267,7 @@ export async function runAwsProxy(integration: IntegrationModel, req: Integratio
     }
   }
   if (!key || !handler) {
-    const name = integration.functionKeys[0] ?? integration.uri;
+    const name = integration.functionKeys.find((k) => !k.startsWith('arn:')) ?? integration.uri;
     return {
       kind: 'error',
       type: 'API_CONFIGURATION_ERROR',

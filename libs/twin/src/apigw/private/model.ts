@@ -264,14 +264,15 @@ function methodModel(m: MethodDoc, resource: ResourceModel, authorizers: Readonl
 
 /**
  * The names a local Lambda handler may be mapped under, from an AWS_PROXY URI: the Terraform address when the URI
- * still carries the unresolved reference (`${aws_lambda_function.fn.invoke_arn}`), else the function's ARN and name.
+ * still carries the unresolved reference (`${aws_lambda_function.fn.invoke_arn}`), else the function's ARN, then its name.
  */
 function functionKeysOf(uri: string): string[] {
   const keys: string[] = [];
   const ref = /\$\{(aws_lambda_function\.[A-Za-z0-9_-]+)\./.exec(uri);
   if (ref) keys.push(ref[1]);
   const arn = /functions\/(arn:aws[a-z-]*:lambda:[^/]+)\/invocations/.exec(uri);
-  if (arn) keys.push(arn[1].split(':')[6] ?? '', arn[1]);
+  // The ARN before the bare name: the twin's functions are found by ARN in one lookup, by name only across regions.
+  if (arn) keys.push(arn[1], arn[1].split(':')[6] ?? '');
   return keys.filter(Boolean);
 }
 
