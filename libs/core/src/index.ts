@@ -1,6 +1,6 @@
 export { ValidationError, isUnresolved, validateRange } from './lib/validation-error';
 export { validateRedirectUrl } from './lib/url';
-export { regionOf } from './lib/region';
+export { partitionOf, regionOf } from './lib/region';
 export { atSynth } from './lib/at-synth';
 export { PRODUCTION_POLICY } from './lib/production-policy';
 export { Duration, durationProp, validateDuration, wholeAmount } from './lib/duration';

@@ -4,6 +4,6 @@ export type { HttpProxyOptions, IntegrationConfig, LambdaFunctionRef, LambdaProx
 export { CACHE_CLUSTER_SIZES, LOG_RETENTION_DAYS } from './lib/options';
 export type { CacheClusterSize, CacheOptions, CorsOptions, LoggingLevel, ThrottlingOptions } from './lib/options';
 export { ACCESS_LOG_FORMAT, REST_API_DEFAULTS, RestApi } from './lib/rest-api';
-export type { RestApiProps } from './lib/rest-api';
+export type { IWebAclRef, RestApiProps } from './lib/rest-api';
 export { HTTP_METHODS } from './lib/routes';
 export type { HttpMethod, RouteKey, RouteOptions, RouteTable } from './lib/routes';

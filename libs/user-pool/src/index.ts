@@ -4,7 +4,7 @@ export type { DurationUnit } from '@secure-api/core';
 export { OAuthScope } from './lib/oauth-scope';
 export { ResourceServer } from './lib/resource-server';
 export type { IResourceServer, ResourceServerOptions, ResourceServerProps, ResourceServerScope } from './lib/resource-server';
-export { Mfa, UserPool } from './lib/user-pool';
+export { Mfa, ThreatProtection, UserPool } from './lib/user-pool';
 export type { IUserPool, PasswordPolicy, UserPoolProps } from './lib/user-pool';
 export { FORBID_IMPLICIT_GRANT_CONTEXT, UserPoolClient } from './lib/user-pool-client';
 export type { AuthFlows, OAuthFlows, OAuthSettings, UserPoolClientOptions, UserPoolClientProps } from './lib/user-pool-client';

@@ -18,3 +18,12 @@ export function regionOf(scope: IConstruct, explicit?: string): string {
   }
   return region;
 }
+
+/** The AWS partition of a region, for ARNs built at synth time. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}

@@ -1,6 +1,6 @@
 import { Duration } from '@secure-api/core';
 import { TerraformOutput } from 'cdktf';
-import { assertSecurityPolicy, checkSecurityPolicy, Match, Template } from '@secure-api/testing';
+import { checkSecurityPolicy, Match, Template } from '@secure-api/testing';
 import { FakeAuthorizer } from '../test/fake-authorizer';
 import { expectInvalid, publicMock, synthApi } from '../test/helpers';
 import { Integration } from './integration';
@@ -170,6 +170,20 @@ describe('RestApi props', () => {
     t.hasResourceProperties('aws_wafv2_web_acl_association', { resource_arn: Template.ref(t.resource('aws_api_gateway_stage'), 'arn'), web_acl_arn: arn });
   });
 
+  it('webAcl associates a web ACL construct (anything with webAclArn) with the stage', () => {
+    const arn = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const t = withProps({ webAcl: { webAclArn: arn } });
+    t.hasResourceProperties('aws_wafv2_web_acl_association', { resource_arn: Template.ref(t.resource('aws_api_gateway_stage'), 'arn'), web_acl_arn: arn });
+  });
+
+  it('logKmsKeyArn encrypts the access and execution log groups', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const groups = withProps({ logKmsKeyArn: key }).resources('aws_cloudwatch_log_group');
+    expect(groups).toHaveLength(2);
+    for (const g of groups) expect(g.values['kms_key_id']).toBe(key);
+    for (const g of minimal().resources('aws_cloudwatch_log_group')) expect(g.values['kms_key_id']).toBeUndefined();
+  });
+
   it('cloudWatchRole sets the account role before the stage and method settings', () => {
     const t = withProps({ cloudWatchRole: true });
     const role = t.resource('aws_iam_role');
@@ -226,6 +240,11 @@ describe('RestApi stage validation', () => {
     expectInvalid(() => withProps({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/api/1234' }), 'webAclArn', /CloudFront \(global\)/);
   });
 
+  it('throws when both webAcl and webAclArn are given', () => {
+    const arn = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expectInvalid(() => withProps({ webAcl: { webAclArn: arn }, webAclArn: arn }), 'webAcl', /one web ACL/);
+  });
+
   it('throws when the name is empty', () => {
     expectInvalid(() => withProps({ name: '' }), 'name', /1 to 1024 characters/);
   });
@@ -259,22 +278,25 @@ describe('RestApi deployment trigger', () => {
 });
 
 describe('RestApi and the security policy assertions', () => {
-  it('passes every API rule in prod with its public routes named, CORS and a cache on', () => {
+  it('passes every API rule in prod with its public routes named, CORS, a cache, a web ACL and a log key; alarms are ApiMonitoring\'s', () => {
     let api: RestApi | undefined;
     const t = synthApi(
       (stack) => ({
         defaultAuthorizer: new FakeAuthorizer(stack, 'Auth'),
         cors: { allowOrigins: ['https://app.example.com'] },
         cache: {},
+        webAcl: { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1234abcd-12ab-34cd-56ef-1234567890ab' },
+        logKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
         routes: { 'GET /health': { integration: Integration.mock(), public: 'load balancer health check' }, 'GET /items/{id}': { integration: Integration.httpProxy('https://backend.example.com/{id}') } },
       }),
       (a) => (api = a),
     );
-    expect(() => assertSecurityPolicy(t, { environment: 'prod', publicRoutes: Object.keys(api?.publicRoutes ?? {}) })).not.toThrow();
+    expect(checkSecurityPolicy(t, { environment: 'prod', publicRoutes: Object.keys(api?.publicRoutes ?? {}) }).map((f) => f.rule)).toEqual(['alarms-api']);
   });
 
   it('is flagged by the policy when a public route is not named to it', () => {
     const t = synthApi(() => ({ routes: { 'GET /health': publicMock } }));
-    expect(checkSecurityPolicy(t, { environment: 'prod' }).map((f) => f.rule)).toEqual(['api-method-authorization']);
+    expect(checkSecurityPolicy(t, { environment: 'prod' }).map((f) => f.rule)).toContain('api-method-authorization');
+    expect(checkSecurityPolicy(t, { environment: 'prod', publicRoutes: ['GET /health'] }).map((f) => f.rule)).not.toContain('api-method-authorization');
   });
 });

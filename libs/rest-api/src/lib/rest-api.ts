@@ -13,7 +13,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
-import { atSynth, Duration, durationProp, isUnresolved, logRetentionDays, regionOf, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
+import { atSynth, Duration, durationProp, isUnresolved, logRetentionDays, partitionOf, regionOf, validateDuration, validateRange, ValidationError, wholeAmount } from '@secure-api/core';
 import type { IAuthorizer, IRestApi } from './authorizer';
 import {
   CACHE_CLUSTER_SIZES,
@@ -27,7 +27,7 @@ import type { HttpMethod, RouteKey, RouteTable } from './routes';
 import { corsResponseHeaders, validateCors, type Cors } from './private/cors';
 import { checkIntegration } from './private/integration-check';
 import { addPreflight, addRouteMethod, type MethodAuth, type MethodContext } from './private/methods';
-import { logGroupSafe, nameFromPath, partitionOf } from './private/names';
+import { logGroupSafe, nameFromPath } from './private/names';
 import { parseRouteTable, routeProp, type ParsedRoute } from './private/route-table';
 
 /** Properties of a {@link RestApi}. */
@@ -124,6 +124,20 @@ export interface RestApiProps {
   readonly webAclArn?: string;
 
   /**
+   * A web ACL to associate with the stage (a `WebAcl` of `@secure-api/waf`, or anything with its ARN). Give this
+   * or `webAclArn`, not both.
+   * @default - no web ACL
+   */
+  readonly webAcl?: IWebAclRef;
+
+  /**
+   * A KMS key ARN that encrypts the access log group and the execution log group.
+   * @default - CloudWatch Logs' own encryption
+   * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logKmsKeyArn?: string;
+
+  /**
    * Creates the IAM role API Gateway uses to write access and execution logs and sets it in the account settings
    * (`aws_api_gateway_account`). The setting is one per account and region: turn this on in exactly one stack, or
    * set the role once outside Terraform. Without the role, the stage fails to deploy with "CloudWatch Logs role
@@ -132,6 +146,11 @@ export interface RestApiProps {
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions
    */
   readonly cloudWatchRole?: boolean;
+}
+
+/** A WAFv2 web ACL, by ARN: what `RestApiProps.webAcl` takes. */
+export interface IWebAclRef {
+  readonly webAclArn: string;
 }
 
 /** The defaults of {@link RestApiProps}, documented there. */
@@ -211,6 +230,10 @@ export class RestApi extends Construct implements IRestApi {
   readonly invokeUrl: string;
   /** The access log group's name. */
   readonly logGroupName: string;
+  /** The API's name in API Gateway: the `ApiName` dimension of its CloudWatch metrics. */
+  readonly name: string;
+  /** The web ACL associated with the stage, if any. */
+  readonly webAclArn?: string;
   /** Every route's name, in construct order (sorted by path, then method). */
   readonly routes: readonly RouteKey[];
   /** Routes marked public, by name, with the reason given: for reviews and the security policy assertions. */
@@ -239,6 +262,7 @@ export class RestApi extends Construct implements IRestApi {
     }
 
     const name = props.name ?? nameFromPath(this);
+    this.name = name;
     this.resource = new ApiGatewayRestApi(this, 'Resource', {
       name,
       description: props.description,
@@ -277,6 +301,7 @@ export class RestApi extends Construct implements IRestApi {
     const accessLogs = new CloudwatchLogGroup(this, 'AccessLogs', {
       name: `/aws/apigateway/${isUnresolved(name) ? name : logGroupSafe(name)}/${stage.stageName}/access`,
       retentionInDays: stage.retentionDays,
+      kmsKeyId: props.logKmsKeyArn,
     });
     const stageResource = new ApiGatewayStage(this, 'Stage', {
       restApiId: this.restApiId,
@@ -295,6 +320,7 @@ export class RestApi extends Construct implements IRestApi {
         : new CloudwatchLogGroup(this, 'ExecutionLogs', {
             name: `API-Gateway-Execution-Logs_${this.restApiId}/${stage.stageName}`,
             retentionInDays: stage.retentionDays,
+            kmsKeyId: props.logKmsKeyArn,
           });
     // Logging must find its group (with retention) and the account's role in place before it is switched on.
     const settingsDeps = [executionLogs, account].filter((d): d is CloudwatchLogGroup | ApiGatewayAccount => d !== undefined);
@@ -318,9 +344,11 @@ export class RestApi extends Construct implements IRestApi {
       },
       dependsOn: settingsDeps.length ? settingsDeps : undefined,
     });
-    if (props.webAclArn !== undefined) {
-      new Wafv2WebAclAssociation(this, 'WebAcl', { resourceArn: stageResource.arn, webAclArn: props.webAclArn });
+    const webAclArn = props.webAcl?.webAclArn ?? props.webAclArn;
+    if (webAclArn !== undefined) {
+      new Wafv2WebAclAssociation(this, 'WebAcl', { resourceArn: stageResource.arn, webAclArn });
     }
+    this.webAclArn = webAclArn;
 
     this.stageName = stage.stageName;
     this.stageArn = stageResource.arn;
@@ -475,6 +503,9 @@ function stageSettings(scope: IConstruct, props: RestApiProps): StageSettings {
     throw new ValidationError(scope, 'loggingLevel', loggingLevel, 'is not a logging level', `use one of ${LOGGING_LEVELS.join(', ')}`);
   }
   const retentionDays = retentionDaysOf(scope, props);
+  if (props.webAcl !== undefined && props.webAclArn !== undefined) {
+    throw new ValidationError(scope, 'webAcl', props.webAclArn, 'is given together with webAclArn; a stage takes one web ACL', 'keep webAcl (the construct) and remove webAclArn');
+  }
   if (props.webAclArn !== undefined && !isUnresolved(props.webAclArn)) {
     const match = WEB_ACL_ARN.exec(props.webAclArn);
     if (!match) throw new ValidationError(scope, 'webAclArn', props.webAclArn, 'is not a wafv2 web ACL ARN', 'pass the ARN of an aws_wafv2_web_acl, e.g. arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1234abcd-...');

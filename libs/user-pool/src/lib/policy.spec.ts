@@ -1,5 +1,5 @@
 import { assertSecurityPolicy, checkSecurityPolicy, Template } from '@secure-api/testing';
-import { Mfa, type UserPoolProps } from './user-pool';
+import { Mfa, ThreatProtection, type UserPoolProps } from './user-pool';
 import { FORBID_IMPLICIT_GRANT_CONTEXT } from './user-pool-client';
 import { newPool, synthPool } from '../test/helpers';
 
@@ -20,14 +20,16 @@ describe('security policy', () => {
     expect(checkSecurityPolicy(synth({}), { environment: 'nonprod' })).toEqual([]);
   });
 
-  it('production needs deletion protection and a 12-character password; the default MFA already passes', () => {
+  it('production needs deletion protection, a 12-character password and threat protection enforced; the default MFA already passes', () => {
     const rules = checkSecurityPolicy(synth({}), { environment: 'prod' }).map((f) => f.rule);
-    expect(rules.sort()).toEqual(['pool-deletion-protection', 'pool-password-policy']);
-    expect(() => assertSecurityPolicy(synth({ deletionProtection: true, passwordPolicy: { minLength: 12 } }), { environment: 'prod' })).not.toThrow();
+    expect(rules.sort()).toEqual(['pool-deletion-protection', 'pool-password-policy', 'pool-threat-protection']);
+    expect(() => assertSecurityPolicy(synth({ deletionProtection: true, passwordPolicy: { minLength: 12 }, threatProtection: ThreatProtection.ENFORCED }), { environment: 'prod' })).not.toThrow();
+    const audit = checkSecurityPolicy(synth({ deletionProtection: true, passwordPolicy: { minLength: 12 }, threatProtection: ThreatProtection.AUDIT }), { environment: 'prod' });
+    expect(audit.map((f) => f.rule)).toEqual(['pool-threat-protection']);
   });
 
   it('MFA OFF and the implicit grant fail production', () => {
-    const rules = checkSecurityPolicy(synth({ deletionProtection: true, passwordPolicy: { minLength: 12 }, mfa: Mfa.OFF }, true), { environment: 'prod' }).map((f) => f.rule);
+    const rules = checkSecurityPolicy(synth({ deletionProtection: true, passwordPolicy: { minLength: 12 }, mfa: Mfa.OFF, threatProtection: ThreatProtection.ENFORCED }, true), { environment: 'prod' }).map((f) => f.rule);
     expect(rules.sort()).toEqual(['client-no-implicit-grant', 'pool-mfa']);
   });
 

@@ -2,7 +2,7 @@ import { Duration, ValidationError } from '@secure-api/core';
 import { expectInvalid, Match, newTestStack, Template } from '@secure-api/testing';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { Mfa, UserPool, type UserPoolProps } from './user-pool';
+import { Mfa, ThreatProtection, UserPool, type UserPoolProps } from './user-pool';
 import { stackWithProvider, synthPool, synthWithProvider } from '../test/helpers';
 
 const POOL = 'aws_cognito_user_pool';
@@ -149,5 +149,21 @@ describe('UserPool', () => {
     it('throws when the stack has no AwsProvider region', () => {
       expect(() => new UserPool(newTestStack(), 'Pool')).toThrow(/invalid region \(not set\)/);
     });
+  });
+});
+
+describe('UserPool threat protection', () => {
+  it('is off by default: no add-ons, and the pool keeps AWS\'s default plan', () => {
+    const pool = synthProps().resource(POOL).values;
+    expect(pool['user_pool_add_ons']).toBeUndefined();
+    expect(pool['user_pool_tier']).toBeUndefined();
+  });
+
+  it.each([ThreatProtection.AUDIT, ThreatProtection.ENFORCED])('%s puts the pool on the Plus plan with that mode', (mode) => {
+    synthProps({ threatProtection: mode }).hasResourceProperties(POOL, { user_pool_tier: 'PLUS', user_pool_add_ons: { advanced_security_mode: mode } });
+  });
+
+  it('throws when the mode is not one Cognito knows', () => {
+    expectInvalid(() => synthProps({ threatProtection: 'ON' as never }), 'threatProtection', /not a threat protection mode/);
   });
 });

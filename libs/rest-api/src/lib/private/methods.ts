@@ -5,11 +5,11 @@ import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gatew
 import { ApiGatewayMethod, type ApiGatewayMethodConfig } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { partitionOf } from '@secure-api/core';
 import type { IntegrationConfig } from '../integration';
 import type { HttpMethod } from '../routes';
 import { corsResponseHeaders, originOverrideTemplate, preflightMethods, type Cors } from './cors';
 import { timeoutMillisecondsOf, urlParams } from './integration-check';
-import { partitionOf } from './names';
 import type { ParsedRoute } from './route-table';
 
 /** What every method of one API shares. */
