@@ -2,7 +2,8 @@ import type { EnvironmentConfig } from '@secure-api/environment';
 
 /**
  * prod: code + PKCE only (the stack refuses the implicit grant), https callbacks, MFA optional (TOTP),
- * deletion protection, remote state in the bucket made by `apps/bootstrap`.
+ * deletion protection, threat protection enforced, a WAF web ACL, alarms mailed to on-call, remote state in the
+ * bucket made by `apps/bootstrap`.
  */
 export const config: EnvironmentConfig = {
   name: 'prod',
@@ -18,6 +19,9 @@ export const config: EnvironmentConfig = {
   deletionProtection: true,
   passwordMinLength: 14,
   logRetentionDays: 365,
+  // WAF and threat protection are on by default in production; the body limit suits the API's small JSON bodies.
+  waf: { rateLimit: 2000, bodySizeLimit: 8192 },
+  alarmEmails: ['platform-oncall@example.com'],
   backend: { bucket: 'secure-api-terraform-state', keyPrefix: 'secure-api' },
   tags: { owner: 'platform-team' },
 };

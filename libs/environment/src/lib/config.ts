@@ -1,3 +1,6 @@
+import type { AlarmThresholds } from '@secure-api/observability';
+import type { ManagedRuleModes } from '@secure-api/waf';
+
 /**
  * The configuration of one environment (dev, prod, ...). Each app in `apps/<env>/src/config.ts` exports one;
  * `EnvironmentStack` validates it at synth time and turns it into one Terraform stack.
@@ -59,6 +62,29 @@ export interface EnvironmentConfig {
    */
   readonly apiGatewayAccountRole?: boolean;
   /**
+   * A WAF web ACL in front of the stage: a per-IP rate limit, an optional body size limit and AWS's managed rule
+   * groups. `false` turns it off (refused in production). About $5 a month plus $1 per rule and $0.60 per million
+   * requests.
+   * @default - on in production (the WafConfig defaults), off elsewhere
+   */
+  readonly waf?: WafConfig | false;
+  /**
+   * Cognito threat protection. AUDIT and ENFORCED put the pool on the Plus plan (about $0.020 per monthly active
+   * user instead of $0.015). Production requires ENFORCED.
+   * @default - 'ENFORCED' in production, 'OFF' elsewhere
+   */
+  readonly threatProtection?: 'OFF' | 'AUDIT' | 'ENFORCED';
+  /**
+   * Email addresses subscribed to the environment's alarm topic (each confirms by a link AWS mails it).
+   * @default - none: alarms still fire and show on the dashboard
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
+   * When the alarms fire.
+   * @default - ALARM_DEFAULTS of @secure-api/observability
+   */
+  readonly alarmThresholds?: AlarmThresholds;
+  /**
    * Remote state in S3 (encrypted, with S3 lock files). Without it the stack uses the local backend and synth
    * says so in one line.
    * @default - local backend
@@ -69,6 +95,16 @@ export interface EnvironmentConfig {
    * @default - none
    */
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The web ACL of an environment (see `WebAclProps` of @secure-api/waf). */
+export interface WafConfig {
+  /** Requests per client IP in 5 minutes before WAF blocks it. @default 2000 */
+  readonly rateLimit?: number;
+  /** Block request bodies larger than this many bytes (at most 8192). @default - no size limit */
+  readonly bodySizeLimit?: number;
+  /** Block or count mode per AWS managed rule group. @default - every group blocks */
+  readonly managedRules?: ManagedRuleModes;
 }
 
 export interface EnvironmentUser {

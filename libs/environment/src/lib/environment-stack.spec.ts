@@ -124,6 +124,51 @@ describe('EnvironmentStack', () => {
     }
   });
 
+  describe('production hardening (Well-Architected security and reliability)', () => {
+    const live = synth({ ...prod, alarmEmails: ['oncall@example.com'] });
+    const qa = synth(dev);
+
+    it('prod: a web ACL on the stage, threat protection enforced on the Plus plan; dev: neither by default', () => {
+      expect(live.template.resources('aws_wafv2_web_acl_association')).toHaveLength(1);
+      live.template.hasResourceProperties('aws_cognito_user_pool', { user_pool_tier: 'PLUS', user_pool_add_ons: { advanced_security_mode: 'ENFORCED' } });
+      expect(qa.template.resources('aws_wafv2_web_acl')).toHaveLength(0);
+      expect(qa.template.resource('aws_cognito_user_pool').values['user_pool_add_ons']).toBeUndefined();
+    });
+
+    it('dev can opt in to WAF and audit-mode threat protection; the WAF settings reach the ACL', () => {
+      const { template } = synth({ ...dev, waf: { rateLimit: 300, bodySizeLimit: 1024, managedRules: { commonRuleSet: 'COUNT' } }, threatProtection: 'AUDIT' });
+      const rules = template.resource('aws_wafv2_web_acl').values['rule'] as { name: string; statement: Record<string, any>; override_action?: unknown }[];
+      expect(rules.find((r) => r.name === 'rate-limit-per-ip')?.statement['rate_based_statement'].limit).toBe(300);
+      expect(rules.find((r) => r.name === 'body-size-limit')?.statement['size_constraint_statement'].size).toBe(1024);
+      expect(rules.find((r) => r.name === 'AWS-AWSManagedRulesCommonRuleSet')?.override_action).toEqual({ count: {} });
+      template.hasResourceProperties('aws_cognito_user_pool', { user_pool_add_ons: { advanced_security_mode: 'AUDIT' } });
+    });
+
+    it('every log group of every environment uses the one environment key, and the key names each of them', () => {
+      for (const { template } of [live, qa]) {
+        const groups = template.resources('aws_cloudwatch_log_group');
+        expect(groups.length).toBeGreaterThanOrEqual(4);
+        const key = template.resources('aws_kms_key').find((k) => k.address.startsWith('aws_kms_key.LogKey'));
+        for (const g of groups) expect(g.values['kms_key_id']).toBe(`\${${key?.address}.arn}`);
+        const policy = JSON.parse(String(key?.values['policy']));
+        expect(policy.Statement[1].Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toHaveLength(groups.length);
+      }
+    });
+
+    it('alarms notify the environment topic, which mails the configured addresses', () => {
+      const topic = live.template.resource('aws_sns_topic');
+      expect(topic.values['name']).toBe('secure-api-qa-alarms');
+      live.template.hasResourceProperties('aws_sns_topic_subscription', { protocol: 'email', endpoint: 'oncall@example.com' });
+      const alarms = live.template.resources('aws_cloudwatch_metric_alarm');
+      // 5XX, latency, 4XX, throttled, WAF blocked, and errors + throttles for each of the two functions.
+      expect(alarms).toHaveLength(9);
+      for (const a of alarms) expect(a.values['alarm_actions']).toEqual([`\${${topic.address}.arn}`]);
+      expect(qa.template.resources('aws_cloudwatch_metric_alarm')).toHaveLength(8);
+      expect(qa.template.resources('aws_sns_topic_subscription')).toHaveLength(0);
+      expect(live.template.resources('aws_cloudwatch_dashboard')).toHaveLength(1);
+    });
+  });
+
   describe('config validation (throws at synth, naming the config key)', () => {
     const bad: Array<[string, Partial<EnvironmentConfig>, RegExp]> = [
       ['name', { name: 'Dev' }, /invalid config.name "Dev"/],
@@ -145,6 +190,10 @@ describe('EnvironmentStack', () => {
       ['backend key prefix', { backend: { bucket: 'state', keyPrefix: '../x' } }, /config.backend.keyPrefix/],
       ['tag', { tags: { 'aws:owner': 'x' } }, /config.tags.aws:owner/],
       ['production flag', { production: 'yes' as never }, /config.production "yes"/],
+      ['production without WAF', { production: true, implicitGrant: false, deletionProtection: true, mfa: 'OPTIONAL', waf: false }, /config.waf false: production stages must have a WAF web ACL/],
+      ['production with threat protection in audit mode', { production: true, implicitGrant: false, deletionProtection: true, mfa: 'OPTIONAL', threatProtection: 'AUDIT' }, /config.threatProtection "AUDIT": production user pools must enforce threat protection/],
+      ['threat protection value', { threatProtection: 'ON' as never }, /config.threatProtection "ON": must be OFF, AUDIT or ENFORCED/],
+      ['alarm email', { alarmEmails: ['oncall'] }, /invalid emails\[0\] "oncall": is not an email address/],
     ];
     it.each(bad)('throws when %s is wrong', (_name, patch, re) => {
       expect(() => new EnvironmentStack(Testing.app(), { ...dev, ...patch })).toThrow(re);

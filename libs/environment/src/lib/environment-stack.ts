@@ -7,7 +7,8 @@ import { SecureApi } from '@secure-api/secure-api';
 import { FORBID_IMPLICIT_GRANT_CONTEXT, type UserPoolUserOptions } from '@secure-api/user-pool';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config';
-import { passwordMinLengthOf, userKeyOf, validateConfig } from './validate-config';
+import { AlarmTopic, ApiMonitoring, LogEncryptionKey } from '@secure-api/observability';
+import { passwordMinLengthOf, threatProtectionOf, userKeyOf, validateConfig, wafOf } from './validate-config';
 
 /** The routes every environment serves: the walk-through's public, protected and scoped calls. */
 export const ROUTES = {
@@ -74,6 +75,12 @@ export class EnvironmentStack extends TerraformStack {
   readonly secureApi: SecureApi;
   /** The Lambda functions behind `GET /me` and `POST /orders`. */
   readonly functions: EnvironmentFunctions;
+  /** The customer-managed key of every log group of the stack. */
+  readonly logKey: LogEncryptionKey;
+  /** The topic every alarm notifies. */
+  readonly alarmTopic: AlarmTopic;
+  /** The API's and the functions' alarms and dashboard. */
+  readonly monitoring: ApiMonitoring;
   /** The backend in use: `s3` with config, else `local`. */
   readonly backendKind: 's3' | 'local';
 
@@ -116,8 +123,10 @@ export class EnvironmentStack extends TerraformStack {
     }
 
     const retention = Duration.days(config.logRetentionDays ?? 365);
+    this.logKey = new LogEncryptionKey(this, 'LogKey', { alias: `${config.namePrefix}-logs` });
+    const logKmsKeyArn = this.logKey.keyArn;
     const fn = (id: string, entry: string, name: string, description: string) =>
-      new NodejsFunction(this, id, { entry, functionName: `${config.namePrefix}-${name}`, description, timeout: Duration.seconds(10), logRetention: retention });
+      new NodejsFunction(this, id, { entry, functionName: `${config.namePrefix}-${name}`, description, timeout: Duration.seconds(10), logRetention: retention, logKmsKeyArn });
     this.functions = {
       me: fn('MeFunction', HANDLER_ENTRIES.me, 'me', 'GET /me: the caller\'s identity from the Cognito authorizer'),
       orders: fn('OrdersFunction', HANDLER_ENTRIES.orders, 'orders', 'POST /orders: checks and receives an order'),
@@ -132,6 +141,7 @@ export class EnvironmentStack extends TerraformStack {
         mfa: config.mfa,
         deletionProtection: config.deletionProtection,
         passwordPolicy: { minLength: passwordMinLengthOf(config) },
+        threatProtection: threatProtectionOf(config),
       },
       apiScopes: { identifier: 'api', scopes: [{ name: 'orders.write', description: 'Create orders' }] },
       users,
@@ -140,6 +150,18 @@ export class EnvironmentStack extends TerraformStack {
         logRetention: retention,
         cloudWatchRole: config.apiGatewayAccountRole ?? false,
       },
+      webAcl: wafOf(config),
+      logKmsKeyArn,
+    });
+
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { name: `${config.namePrefix}-alarms`, emails: config.alarmEmails });
+    this.monitoring = new ApiMonitoring(this, 'Monitoring', {
+      namePrefix: config.namePrefix,
+      topic: this.alarmTopic,
+      api: this.secureApi.api,
+      webAcl: this.secureApi.webAcl,
+      functions: [this.functions.me, this.functions.orders],
+      thresholds: config.alarmThresholds,
     });
 
     const s = this.secureApi;

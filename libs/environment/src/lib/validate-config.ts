@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { PRODUCTION_POLICY, ValidationError } from '@secure-api/core';
-import type { EnvironmentConfig, EnvironmentUser } from './config';
+import type { EnvironmentConfig, EnvironmentUser, WafConfig } from './config';
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -23,6 +23,10 @@ export function validateConfig(scope: IConstruct, config: EnvironmentConfig): vo
   if (config.production && (config.implicitGrant ?? false) !== policy.implicitGrant) throw err('implicitGrant', config.implicitGrant, 'the implicit grant is forbidden in production (RFC 9700 §2.1.2)', 'remove implicitGrant; clients use authorization code + PKCE');
   if (config.production && config.deletionProtection !== policy.deletionProtection) throw err('deletionProtection', config.deletionProtection, 'production user pools must have deletion protection', 'set deletionProtection: true');
   if (config.production && !(policy.mfa as readonly string[]).includes(config.mfa)) throw err('mfa', config.mfa, 'production requires MFA at least OPTIONAL', `set mfa: ${policy.mfa.map((m) => `'${m}'`).join(' or ')}`);
+  if (config.production && config.waf === false) throw err('waf', config.waf, 'production stages must have a WAF web ACL (security policy api-stage-waf)', 'remove waf: false, or tune it: waf: { rateLimit: 2000 }');
+  const threat = threatProtectionOf(config);
+  if (!['OFF', 'AUDIT', 'ENFORCED'].includes(threat)) throw err('threatProtection', threat, 'must be OFF, AUDIT or ENFORCED', "use threatProtection: 'ENFORCED'");
+  if (config.production && threat !== 'ENFORCED') throw err('threatProtection', threat, 'production user pools must enforce threat protection (security policy pool-threat-protection)', "set threatProtection: 'ENFORCED', or leave it out");
   if (!['OFF', 'OPTIONAL', 'REQUIRED'].includes(config.mfa)) throw err('mfa', config.mfa, 'must be OFF, OPTIONAL or REQUIRED', "use mfa: 'OPTIONAL'");
   const minLength = passwordMinLengthOf(config);
   if (config.production && minLength < policy.minPasswordLength) throw err('passwordMinLength', minLength, `production requires passwords of at least ${policy.minPasswordLength} characters`, `set passwordMinLength to ${policy.minPasswordLength} or more`);
@@ -53,6 +57,17 @@ export function validateConfig(scope: IConstruct, config: EnvironmentConfig): vo
       throw err(`tags.${k}`, v, 'is not a valid tag (key 1-128 characters, not aws:, value a string up to 256)', 'fix or remove the tag');
     }
   }
+}
+
+/** The pool's threat protection: as configured, else ENFORCED in production and OFF elsewhere. */
+export function threatProtectionOf(config: EnvironmentConfig): 'OFF' | 'AUDIT' | 'ENFORCED' {
+  return config.threatProtection ?? (config.production ? 'ENFORCED' : 'OFF');
+}
+
+/** The web ACL's settings, or undefined when the environment has none (off by default outside production). */
+export function wafOf(config: EnvironmentConfig): WafConfig | undefined {
+  if (config.waf === false) return undefined;
+  return config.waf ?? (config.production ? {} : undefined);
 }
 
 /** The pool's minimum password length: as configured, else the production minimum (every environment's default). */

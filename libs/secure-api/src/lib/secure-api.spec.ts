@@ -1,7 +1,7 @@
 import { Duration } from '@secure-api/core';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Integration, type RouteTable } from '@secure-api/rest-api';
-import { assertSecurityPolicy, Match, newTestStack, Template } from '@secure-api/testing';
+import { assertSecurityPolicy, checkSecurityPolicy, Match, newTestStack, Template } from '@secure-api/testing';
 import { FORBID_IMPLICIT_GRANT_CONTEXT } from '@secure-api/user-pool';
 import type { TerraformStack } from 'cdktf';
 import { SecureApi, type SecureApiProps } from './secure-api';
@@ -58,8 +58,14 @@ describe('SecureApi', () => {
       expect(template.resources('aws_api_gateway_method', { authorization: 'NONE' })).toHaveLength(1);
     });
 
-    it('passes the security policy with the public route named', () => {
-      expect(() => assertSecurityPolicy(template, { environment: 'nonprod', publicRoutes: Object.keys(api.api.publicRoutes) })).not.toThrow();
+    it('passes the security policy with the public route named, but for log encryption, which needs a key', () => {
+      const rules = checkSecurityPolicy(template, { environment: 'nonprod', publicRoutes: Object.keys(api.api.publicRoutes) }).map((f) => f.rule);
+      expect(new Set(rules)).toEqual(new Set(['log-group-kms']));
+    });
+
+    it('declares no web ACL unless asked', () => {
+      expect(api.webAcl).toBeUndefined();
+      expect(template.resources('aws_wafv2_web_acl')).toHaveLength(0);
     });
 
     it('exposes a code-grant login URL for the first callback URL', () => {
@@ -67,6 +73,19 @@ describe('SecureApi', () => {
       expect(api.loginUrl).toContain('response_type=code');
       expect(api.loginUrl).toContain(`redirect_uri=${encodeURIComponent('https://app.example.com/cb')}`);
     });
+  });
+
+  it('webAcl and logKmsKeyArn: a web ACL named after the prefix on the stage, and every log group on the key', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { template, api } = synth({ webAcl: { rateLimit: 500 }, logKmsKeyArn: key });
+    template.hasResourceProperties('aws_wafv2_web_acl', { name: 'demo-api', scope: 'REGIONAL' });
+    const acl = template.resource('aws_wafv2_web_acl');
+    template.hasResourceProperties('aws_wafv2_web_acl_association', { web_acl_arn: `\${${acl.address}.arn}`, resource_arn: `\${${template.resource('aws_api_gateway_stage').address}.arn}` });
+    expect(api.webAcl?.name).toBe('demo-api');
+    const groups = template.resources('aws_cloudwatch_log_group');
+    expect(groups.map((g) => g.values['name'])).toEqual(expect.arrayContaining(['aws-waf-logs-demo-api']));
+    expect(groups.map((g) => g.values['kms_key_id'])).toEqual(groups.map(() => key));
+    expect(() => assertSecurityPolicy(template, { environment: 'nonprod', publicRoutes: Object.keys(api.api.publicRoutes) })).not.toThrow();
   });
 
   it('client.implicitGrant adds the implicit flow beside code', () => {

@@ -12,6 +12,7 @@ import {
   type UserPoolUserOptions,
 } from '@secure-api/user-pool';
 import { durationProp, ValidationError, type Duration } from '@secure-api/core';
+import { WebAcl, type WebAclProps } from '@secure-api/waf';
 import { Construct } from 'constructs';
 
 /** The web app client of the walk-through: hosted UI sign-in that returns tokens to the browser. */
@@ -74,7 +75,18 @@ export interface SecureApiProps {
    * REST API settings besides routes and authorizer (stage, throttling, logs, CORS, cache, WAF).
    * @default - the RestApi defaults
    */
-  readonly api?: Omit<RestApiProps, 'routes' | 'defaultAuthorizer' | 'name'>;
+  readonly api?: Omit<RestApiProps, 'routes' | 'defaultAuthorizer' | 'name' | 'webAcl' | 'logKmsKeyArn'>;
+  /**
+   * A WAF web ACL in front of the stage (per-IP rate limit, optional body size limit, AWS managed rule groups),
+   * named `<prefix>-api`.
+   * @default - no web ACL (production stacks must have one: security policy `api-stage-waf`)
+   */
+  readonly webAcl?: Omit<WebAclProps, 'name' | 'logKmsKeyArn'>;
+  /**
+   * A KMS key ARN that encrypts every log group this construct declares (access, execution and WAF logs).
+   * @default - CloudWatch Logs' own encryption (production stacks must name a key: security policy `log-group-kms`)
+   */
+  readonly logKmsKeyArn?: string;
   /**
    * How long API Gateway caches an authorizer result per token (0 to 1 hour; 0 turns the cache off).
    * @default Duration.minutes(5)
@@ -94,8 +106,8 @@ export interface SecureApiProps {
  * users, a COGNITO_USER_POOLS authorizer, and a REST API whose every route requires it unless marked public.
  *
  * Child ids are part of the Terraform addresses, and renaming one replaces the resource: `UserPool` with its
- * children `Domain`, `WebClient`, `ApiScopes` and `User-<key>` (one per entry of `users`), then `Authorizer` and
- * `Api`.
+ * children `Domain`, `WebClient`, `ApiScopes` and `User-<key>` (one per entry of `users`), then `Authorizer`, `Waf`
+ * (with `webAcl`) and `Api`.
  */
 export class SecureApi extends Construct {
   readonly userPool: UserPool;
@@ -106,6 +118,8 @@ export class SecureApi extends Construct {
   readonly users: readonly UserPoolUser[];
   readonly authorizer: CognitoUserPoolsAuthorizer;
   readonly api: RestApi;
+  /** The web ACL in front of the stage, when `webAcl` is given. */
+  readonly webAcl?: WebAcl;
   /** Hosted UI sign-in URL for the web client with the first callback URL (code grant). */
   readonly loginUrl: string;
 
@@ -145,7 +159,8 @@ export class SecureApi extends Construct {
       name: `${props.namePrefix}-cognito`,
       resultsCacheTtl: durationProp(this, 'authorizerCacheTtl', props.authorizerCacheTtl, 'authorizerCacheTtlSeconds', props.authorizerCacheTtlSeconds, 'seconds'),
     });
-    this.api = new RestApi(this, 'Api', { ...props.api, name: `${props.namePrefix}-api`, routes: props.routes, defaultAuthorizer: this.authorizer });
+    this.webAcl = props.webAcl ? new WebAcl(this, 'Waf', { ...props.webAcl, name: `${props.namePrefix}-api`, logKmsKeyArn: props.logKmsKeyArn, logRetention: props.webAcl.logRetention ?? props.api?.logRetention }) : undefined;
+    this.api = new RestApi(this, 'Api', { ...props.api, name: `${props.namePrefix}-api`, routes: props.routes, defaultAuthorizer: this.authorizer, webAcl: this.webAcl, logKmsKeyArn: props.logKmsKeyArn });
     this.loginUrl = this.domain.signInUrl(this.client, { redirectUri: props.client.callbackUrls[0], responseType: 'code' });
   }
 }

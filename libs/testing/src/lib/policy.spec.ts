@@ -18,7 +18,7 @@ function compliant(): Record<string, any> {
       },
       aws_api_gateway_deployment: { Dep: { triggers: { redeployment: 'abc' }, lifecycle: { create_before_destroy: true } } },
       aws_api_gateway_stage: {
-        Stage: { stage_name: 'v1', xray_tracing_enabled: true, access_log_settings: { destination_arn: '${aws_cloudwatch_log_group.L.arn}', format: '{}' } },
+        Stage: { rest_api_id: '${aws_api_gateway_rest_api.Api.id}', stage_name: 'v1', xray_tracing_enabled: true, access_log_settings: { destination_arn: '${aws_cloudwatch_log_group.L.arn}', format: '{}' } },
       },
       aws_api_gateway_method_settings: {
         All: {
@@ -33,6 +33,8 @@ function compliant(): Record<string, any> {
           mfa_configuration: 'OPTIONAL',
           admin_create_user_config: { allow_admin_create_user_only: true },
           password_policy: { minimum_length: 12, require_lowercase: true, require_uppercase: true, require_numbers: true, require_symbols: true },
+          user_pool_tier: 'PLUS',
+          user_pool_add_ons: { advanced_security_mode: 'ENFORCED' },
         },
       },
       aws_cognito_user_pool_client: {
@@ -49,11 +51,33 @@ function compliant(): Record<string, any> {
           ] }),
         },
       },
+      aws_kms_key: { Logs: { enable_key_rotation: true }, Topic: { enable_key_rotation: true } },
+      aws_cloudwatch_log_group: {
+        L: { name: '/aws/apigateway/api/v1/access', kms_key_id: '${aws_kms_key.Logs.arn}' },
+        FnLogs: { name: '/aws/lambda/fn', kms_key_id: '${aws_kms_key.Logs.arn}' },
+        WafLogs: { name: 'aws-waf-logs-api', kms_key_id: '${aws_kms_key.Logs.arn}' },
+      },
+      aws_sns_topic: { Alarms: { name: 'alarms', kms_master_key_id: '${aws_kms_key.Topic.arn}' } },
+      aws_wafv2_web_acl: { Acl: { name: 'api', scope: 'REGIONAL' } },
+      aws_wafv2_web_acl_association: { Assoc: { resource_arn: '${aws_api_gateway_stage.Stage.arn}', web_acl_arn: '${aws_wafv2_web_acl.Acl.arn}' } },
+      aws_wafv2_web_acl_logging_configuration: {
+        AclLogs: { resource_arn: '${aws_wafv2_web_acl.Acl.arn}', log_destination_configs: ['${aws_cloudwatch_log_group.WafLogs.arn}'], redacted_fields: [{ single_header: { name: 'authorization' } }] },
+      },
+      aws_cloudwatch_metric_alarm: {
+        Api5xx: alarm('AWS/ApiGateway', '5XXError', { ApiName: 'api', Stage: 'v1' }),
+        ApiLatency: alarm('AWS/ApiGateway', 'Latency', { ApiName: 'api', Stage: 'v1' }),
+        FnErrors: alarm('AWS/Lambda', 'Errors', { FunctionName: 'fn' }),
+        FnThrottles: alarm('AWS/Lambda', 'Throttles', { FunctionName: 'fn' }),
+      },
       aws_lambda_permission: {
         Invoke: { action: 'lambda:InvokeFunction', function_name: '${aws_lambda_function.Fn.arn}', principal: 'apigateway.amazonaws.com', source_arn: '${aws_api_gateway_rest_api.Api.execution_arn}/v1/GET/items/*' },
       },
     },
   };
+}
+
+function alarm(namespace: string, metric: string, dimensions: Record<string, string>): Record<string, unknown> {
+  return { namespace, metric_name: metric, dimensions, alarm_actions: ['${aws_sns_topic.Alarms.arn}'], treat_missing_data: 'notBreaching' };
 }
 
 const prod = { environment: 'prod' as const, publicRoutes: ['GET /health'] };
@@ -95,6 +119,20 @@ describe('security policy', () => {
     ['lambda-permission-scoped', (j) => (j.resource.aws_lambda_permission.Invoke.source_arn = '${aws_api_gateway_rest_api.Api.execution_arn}/*/*')],
     ['lambda-permission-scoped', (j) => (j.resource.aws_lambda_permission.Invoke.source_arn = '${aws_api_gateway_rest_api.Api.execution_arn}/*/GET/items')],
     ['lambda-tracing', (j) => (j.resource.aws_lambda_function.Fn.tracing_config.mode = 'PassThrough')],
+    ['log-group-kms', (j) => delete j.resource.aws_cloudwatch_log_group.FnLogs.kms_key_id],
+    ['kms-key-rotation', (j) => (j.resource.aws_kms_key.Logs.enable_key_rotation = false)],
+    ['sns-topic-kms', (j) => delete j.resource.aws_sns_topic.Alarms.kms_master_key_id],
+    ['waf-logging', (j) => delete j.resource.aws_wafv2_web_acl_logging_configuration],
+    ['waf-logging', (j) => (j.resource.aws_wafv2_web_acl_logging_configuration.AclLogs.redacted_fields = [])],
+    ['waf-logging', (j) => (j.resource.aws_cloudwatch_log_group.WafLogs.name = 'waf')],
+    ['api-stage-waf', (j) => delete j.resource.aws_wafv2_web_acl_association],
+    ['pool-threat-protection', (j) => (j.resource.aws_cognito_user_pool.Pool.user_pool_add_ons.advanced_security_mode = 'AUDIT')],
+    ['pool-threat-protection', (j) => delete j.resource.aws_cognito_user_pool.Pool.user_pool_add_ons],
+    ['alarms-api', (j) => delete j.resource.aws_cloudwatch_metric_alarm.ApiLatency],
+    ['alarms-api', (j) => (j.resource.aws_cloudwatch_metric_alarm.Api5xx.treat_missing_data = 'breaching')],
+    ['alarms-api', (j) => (j.resource.aws_cloudwatch_metric_alarm.Api5xx.dimensions.ApiName = 'other-api')],
+    ['alarms-function', (j) => (j.resource.aws_cloudwatch_metric_alarm.FnErrors.alarm_actions = [])],
+    ['alarms-function', (j) => delete j.resource.aws_cloudwatch_metric_alarm.FnThrottles],
   ];
 
   /** Adds a statement to the function role's policy. */
@@ -114,6 +152,9 @@ describe('security policy', () => {
     const j = compliant();
     j.resource.aws_cognito_user_pool.Pool.deletion_protection = 'INACTIVE';
     j.resource.aws_cognito_user_pool_client.Client.allowed_oauth_flows.push('implicit');
+    delete j.resource.aws_wafv2_web_acl_association;
+    delete j.resource.aws_cognito_user_pool.Pool.user_pool_add_ons;
+    delete j.resource.aws_cloudwatch_metric_alarm;
     expect(rulesOf(j, { environment: 'nonprod', publicRoutes: ['GET /health'] })).toEqual([]);
   });
 

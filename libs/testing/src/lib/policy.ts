@@ -61,6 +61,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'lambda-least-privilege', scope: 'all', mirrors: 'CKV_AWS_355, CKV_AWS_290, cdk-nag IAM5', description: "a function role's inline policies name no `*` action, no logs:CreateLogGroup, and `*` resources only for X-Ray's write actions" },
   { id: 'lambda-permission-scoped', scope: 'all', mirrors: 'CKV_AWS_364, cdk-nag (Lambda permission scope)', description: 'an API Gateway invoke permission names its stage and method (never */*)' },
   { id: 'lambda-tracing', scope: 'all', mirrors: 'CKV_AWS_50', description: 'every function has X-Ray active tracing' },
+  { id: 'log-group-kms', scope: 'all', mirrors: 'CKV_AWS_158', description: 'every log group is encrypted with a customer-managed KMS key (kms_key_id)' },
+  { id: 'kms-key-rotation', scope: 'all', mirrors: 'CKV_AWS_7', description: 'every customer-managed key rotates its material' },
+  { id: 'sns-topic-kms', scope: 'all', mirrors: 'CKV_AWS_26', description: 'every SNS topic is encrypted with a KMS key' },
+  { id: 'waf-logging', scope: 'all', mirrors: 'CKV2_AWS_31', description: 'every web ACL logs to an aws-waf-logs- destination with the authorization header redacted' },
+  { id: 'api-stage-waf', scope: 'prod', mirrors: 'CKV2_AWS_29, cdk-nag APIG3', description: 'every stage is associated with a WAF web ACL' },
+  { id: 'pool-threat-protection', scope: 'prod', mirrors: 'cdk-nag COG3', description: 'every user pool enforces threat protection (advanced_security_mode ENFORCED)' },
+  { id: 'alarms-api', scope: 'prod', mirrors: 'Well-Architected REL06 (monitor workload resources)', description: 'every stage has alarms on 5XXError and Latency that notify someone and treat missing data as not breaching' },
+  { id: 'alarms-function', scope: 'prod', mirrors: 'Well-Architected REL06 (monitor workload resources)', description: 'every function has alarms on Errors and Throttles that notify someone and treat missing data as not breaching' },
 ];
 
 /** X-Ray's write actions: they take no resource-level permissions, so `*` is the only resource AWS allows. */
@@ -158,7 +166,70 @@ export function checkSecurityPolicy(template: Template, options: PolicyOptions):
   for (const f of template.resources('aws_lambda_function')) {
     if (first(f.values['tracing_config'])['mode'] !== 'Active') add('lambda-tracing', f, `tracing_config.mode is ${JSON.stringify(first(f.values['tracing_config'])['mode'] ?? 'PassThrough')}`);
   }
+  checkEncryption(template, add);
+  checkWaf(template, add, prod);
+  if (prod) checkAlarms(template, add);
   return findings.filter((f) => !(f.rule in waivers));
+}
+
+type Add = (rule: string, r: SynthResource, message: string) => void;
+
+function checkEncryption(template: Template, add: Add): void {
+  for (const g of template.resources('aws_cloudwatch_log_group')) {
+    if (!g.values['kms_key_id']) add('log-group-kms', g, 'kms_key_id is not set: the group is encrypted only with CloudWatch Logs\' own key');
+  }
+  for (const k of template.resources('aws_kms_key')) {
+    if (k.values['enable_key_rotation'] !== true) add('kms-key-rotation', k, 'enable_key_rotation is not true');
+  }
+  for (const t of template.resources('aws_sns_topic')) {
+    if (!t.values['kms_master_key_id']) add('sns-topic-kms', t, 'kms_master_key_id is not set');
+  }
+}
+
+function checkWaf(template: Template, add: Add, prod: boolean): void {
+  const logging = template.resources('aws_wafv2_web_acl_logging_configuration');
+  const groups = template.resources('aws_cloudwatch_log_group');
+  for (const acl of template.resources('aws_wafv2_web_acl')) {
+    const mine = logging.filter((l) => refersTo(l.values['resource_arn'], acl));
+    if (mine.length === 0) {
+      add('waf-logging', acl, 'the web ACL has no logging configuration');
+      continue;
+    }
+    for (const l of mine) {
+      const destinations = list(l.values['log_destination_configs']).map(String);
+      const named = destinations.every((d) => d.startsWith('arn:') ? /:log-group:aws-waf-logs-/.test(d) : groups.some((g) => refersTo(d, g) && String(g.values['name'] ?? '').startsWith('aws-waf-logs-')));
+      if (!named) add('waf-logging', l, `log destinations ${JSON.stringify(destinations)} are not log groups named aws-waf-logs-...`);
+      const redacted = list(l.values['redacted_fields']).map((f) => String(first(obj(f)['single_header'])['name'] ?? '').toLowerCase());
+      if (!redacted.includes('authorization')) add('waf-logging', l, 'the authorization header is not redacted: tokens would reach the logs');
+    }
+  }
+  if (!prod) return;
+  const associations = template.resources('aws_wafv2_web_acl_association');
+  for (const stage of template.resources('aws_api_gateway_stage')) {
+    if (!associations.some((a) => refersTo(a.values['resource_arn'], stage))) add('api-stage-waf', stage, 'no aws_wafv2_web_acl_association names this stage');
+  }
+  for (const pool of template.resources('aws_cognito_user_pool')) {
+    const mode = first(pool.values['user_pool_add_ons'])['advanced_security_mode'] ?? 'OFF';
+    if (mode !== 'ENFORCED') add('pool-threat-protection', pool, `user_pool_add_ons.advanced_security_mode is ${JSON.stringify(mode)}`);
+  }
+}
+
+/** Alarms that notify someone and stay quiet when there is no traffic, by the metric and dimension they watch. */
+function checkAlarms(template: Template, add: Add): void {
+  const alarms = template.resources('aws_cloudwatch_metric_alarm').filter((a) => list(a.values['alarm_actions']).length > 0 && a.values['treat_missing_data'] === 'notBreaching');
+  const watched = (namespace: string, metric: string, dimension: string, value: unknown) =>
+    alarms.some((a) => a.values['namespace'] === namespace && a.values['metric_name'] === metric && obj(a.values['dimensions'])[dimension] === value);
+  const apis = new Map(template.resources('aws_api_gateway_rest_api').map((r) => [r.address, r.values['name']]));
+  for (const stage of template.resources('aws_api_gateway_stage')) {
+    const api = /^\$\{(aws_api_gateway_rest_api\.[^.]+)\.id\}$/.exec(String(stage.values['rest_api_id'] ?? ''))?.[1];
+    const name = api ? apis.get(api) : undefined;
+    const missing = ['5XXError', 'Latency'].filter((m) => !watched('AWS/ApiGateway', m, 'ApiName', name));
+    if (missing.length) add('alarms-api', stage, `no alarm with actions on ${missing.join(', ')} of API ${JSON.stringify(name ?? null)}`);
+  }
+  for (const f of template.resources('aws_lambda_function')) {
+    const missing = ['Errors', 'Throttles'].filter((m) => !watched('AWS/Lambda', m, 'FunctionName', f.values['function_name']));
+    if (missing.length) add('alarms-function', f, `no alarm with actions on ${missing.join(', ')} of ${JSON.stringify(f.values['function_name'])}`);
+  }
 }
 
 /** Throws one error listing every finding (rule, address, message), or returns when the stack passes. */
