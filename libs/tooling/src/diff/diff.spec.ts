@@ -282,3 +282,65 @@ describe('isForceNew (provider schema)', () => {
     expect(isForceNew(type, path, before, after)).toBe(expected);
   });
 });
+
+describe('diffStacks on the production hardening (fixture hardened: keys, topic, web ACL, pool with threat protection)', () => {
+  const hardened = fixture('hardened');
+  type Json = Record<string, any>;
+  const only = (json: Json, type: string): [string, Json] => Object.entries(json['resource'][type] as Json).find(([name]) => !/Alarm/.test(name) || type === 'aws_sns_topic') as [string, Json];
+  const head = (edit: (h: Json) => void) => {
+    const h = structuredClone(hardened) as Json;
+    edit(h);
+    return diffStacks(hardened, h);
+  };
+  const dangers = (diff: StackDiff) => diff.findings.filter((f) => f.severity === 'danger');
+
+  it.each([
+    ['aws_kms_key', 'key_usage', 'SIGN_VERIFY', /every log event of the groups that name it\) becomes unreadable/],
+    ['aws_kms_key', 'customer_master_key_spec', 'RSA_2048', /becomes unreadable/],
+    ['aws_wafv2_web_acl', 'name', 'secure-api-prod-api-2', /the stage is unprotected between the destroy and the new association/],
+    ['aws_wafv2_web_acl', 'scope', 'CLOUDFRONT', /unprotected/],
+    ['aws_sns_topic', 'name', 'secure-api-prod-alarms-2', /every subscription is deleted \(email subscribers must confirm again\)/],
+    ['aws_sns_topic', 'fifo_topic', true, /alarms notify nobody/],
+  ])('replacing %s (%s changes) is DANGER, naming the loss', (type, attribute, value, loss) => {
+    const diff = head((h) => void (only(h, type)[1][attribute] = value));
+    const [name] = only(hardened, type);
+    expect(change(diff, `${type}.${name}`).action).toBe('replace');
+    const finding = dangers(diff).find((f) => f.address === `${type}.${name}`);
+    expect(finding?.message).toMatch(new RegExp(`\`${attribute}\` cannot change in place`));
+    expect(finding?.message).toMatch(loss);
+  });
+
+  it('an in-place change (rotation period, ACL rules, topic key) is no DANGER', () => {
+    const diff = head((h) => {
+      only(h, 'aws_kms_key')[1]['rotation_period_in_days'] = 180;
+      only(h, 'aws_wafv2_web_acl')[1]['rule'][0]['statement']['rate_based_statement']['limit'] = 500;
+    });
+    expect(diff.counts).toMatchObject({ update: 2, replace: 0 });
+    expect(diff.danger).toBe(false);
+  });
+
+  it('deleting the key, the web ACL or the topic is DANGER', () => {
+    for (const type of ['aws_kms_key', 'aws_wafv2_web_acl', 'aws_sns_topic']) {
+      const diff = head((h) => void delete h['resource'][type][only(h, type)[0]]);
+      expect(dangers(diff).map((f) => f.address)).toContain(`${type}.${only(hardened, type)[0]}`);
+    }
+  });
+
+  it('removing the web ACL from the stage is DANGER: the stage takes every request unfiltered', () => {
+    const diff = head((h) => void delete h['resource']['aws_wafv2_web_acl_association']);
+    const [name] = only(hardened, 'aws_wafv2_web_acl_association');
+    expect(dangers(diff)).toEqual([expect.objectContaining({ address: `aws_wafv2_web_acl_association.${name}`, message: expect.stringMatching(/loses its WAF web ACL/) })]);
+  });
+
+  it.each([
+    ['removed', (pool: Json) => void delete pool['user_pool_add_ons'], /ENFORCED to OFF/],
+    ['set to OFF', (pool: Json) => void (pool['user_pool_add_ons']['advanced_security_mode'] = 'OFF'), /ENFORCED to OFF/],
+  ])('threat protection %s on the pool is DANGER', (_what, edit, message) => {
+    const diff = head((h) => edit(only(h, 'aws_cognito_user_pool')[1]));
+    expect(dangers(diff)).toEqual([expect.objectContaining({ address: `aws_cognito_user_pool.${only(hardened, 'aws_cognito_user_pool')[0]}`, message: expect.stringMatching(message) })]);
+  });
+
+  it('turning threat protection from ENFORCED to AUDIT keeps it on: no DANGER', () => {
+    expect(head((h) => void (only(h, 'aws_cognito_user_pool')[1]['user_pool_add_ons']['advanced_security_mode'] = 'AUDIT')).danger).toBe(false);
+  });
+});

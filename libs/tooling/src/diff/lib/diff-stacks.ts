@@ -227,8 +227,40 @@ function pathRelation(a: string | undefined, b: string | undefined): 'same' | 'o
   return pa.filter((seg, i) => seg !== pb[i]).length === 1 ? 'one-id' : 'none';
 }
 
+/**
+ * Protections whose removal is DANGER even though nothing stateful is lost: the stage's web ACL and the pool's
+ * threat protection (production requires both; where removing them is deliberate, acknowledge the finding).
+ */
+function protectionFindings(c: ResourceChange, where: string): Finding[] {
+  if (c.action === 'delete' && !c.rename && c.type === 'aws_wafv2_web_acl_association') {
+    return [{ severity: 'danger', address: c.address, message: `${where} is destroyed: the stage loses its WAF web ACL (rate limit, size limit, managed rule groups) and takes every request unfiltered.` }];
+  }
+  if (c.type === 'aws_cognito_user_pool' && c.action !== 'delete' && c.action !== 'create') {
+    const mode = c.attributes.find((a) => barePath(a.path) === 'user_pool_add_ons.advanced_security_mode' || barePath(a.path) === 'user_pool_add_ons');
+    const before = mode ? modeOf(mode.before, mode.path) : undefined;
+    const after = mode ? modeOf(mode.after, mode.path) : undefined;
+    if (mode && (before === 'ENFORCED' || before === 'AUDIT') && after !== 'ENFORCED' && after !== 'AUDIT') {
+      return [{ severity: 'danger', address: c.address, message: `${where}: threat protection goes from ${before} to ${after ?? 'OFF'}: sign-ins are no longer checked for compromised credentials or risk.` }];
+    }
+  }
+  return [];
+}
+
+/** The advanced security mode a changed attribute holds, whether the change is the mode itself or its whole block. */
+function modeOf(value: unknown, path: string): string | undefined {
+  if (barePath(path) === 'user_pool_add_ons.advanced_security_mode') return typeof value === 'string' ? value : undefined;
+  const block = Array.isArray(value) ? value[0] : value;
+  return isObject(block) && typeof block['advanced_security_mode'] === 'string' ? block['advanced_security_mode'] : undefined;
+}
+
 function findingsFor(c: ResourceChange): Finding[] {
   const where = c.constructPath ? `${c.address} (${c.constructPath})` : c.address;
+  const protection = protectionFindings(c, where);
+  // A removed protection says what is lost in place of the plain "is destroyed".
+  return c.action === 'delete' && protection.length ? protection : [...changeFindings(c, where), ...protection];
+}
+
+function changeFindings(c: ResourceChange, where: string): Finding[] {
   const loss = STATEFUL_TYPES[c.type]?.loss;
   if (c.action === 'delete') {
     if (c.rename) {

@@ -58,6 +58,25 @@ export const STATEFUL_TYPES: Readonly<Record<string, StatefulType>> = {
     forceNew: [{ path: 'name' }, { path: 'name_prefix' }, { path: 'log_group_class' }],
     docs: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_log_group',
   },
+  // internal/service/kms/key.go: `customer_master_key_spec`, `key_usage`, `multi_region`, `custom_key_store_id` and
+  // `xks_key_id` are ForceNew; a destroyed key is only scheduled for deletion (deletion_window_in_days).
+  aws_kms_key: {
+    loss: 'what the key encrypts (every log event of the groups that name it) becomes unreadable once the old key is deleted after its deletion window, and the key ARN changes',
+    forceNew: [{ path: 'customer_master_key_spec' }, { path: 'key_usage' }, { path: 'multi_region' }, { path: 'custom_key_store_id' }, { path: 'xks_key_id' }],
+    docs: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key',
+  },
+  // internal/service/wafv2/web_acl.go: `name`, `name_prefix` and `scope` are ForceNew.
+  aws_wafv2_web_acl: {
+    loss: 'the stage is unprotected between the destroy and the new association, and the rate-based counts and metric history start over under a new ARN',
+    forceNew: [{ path: 'name' }, { path: 'name_prefix' }, { path: 'scope' }],
+    docs: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/wafv2_web_acl',
+  },
+  // internal/service/sns/topic.go: `name`, `name_prefix` and `fifo_topic` are ForceNew.
+  aws_sns_topic: {
+    loss: 'every subscription is deleted (email subscribers must confirm again) and alarms notify nobody until they name the new topic',
+    forceNew: [{ path: 'name' }, { path: 'name_prefix' }, { path: 'fifo_topic' }],
+    docs: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sns_topic',
+  },
 };
 
 /** Review order of resource types: the user pool first (losing it loses everything else), unknown types last. */
