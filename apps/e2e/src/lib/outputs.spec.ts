@@ -37,6 +37,14 @@ describe('outputs', () => {
     expect(parseTarget({ ...twin, cognito_idp_endpoint: o('https://cognito-idp.eu-west-1.amazonaws.com') })).toMatchObject({ kind: 'aws' });
   });
 
+  it('reads the web ACL when the stack has one, and none when it is off or the output predates it', () => {
+    const acl = { enabled: true, name: 'secure-api-prod-api', rate_limit: 2000, rate_window_seconds: 300, body_size_limit: 8192 };
+    expect(parseTarget({ ...outputs, web_acl: o(acl) }).webAcl).toEqual({ name: 'secure-api-prod-api', rateLimit: 2000, bodySizeLimit: 8192 });
+    expect(parseTarget({ ...outputs, web_acl: o({ enabled: false }) }).webAcl).toBeUndefined();
+    expect(parseTarget(outputs).webAcl).toBeUndefined();
+    expect(() => parseTarget({ ...outputs, web_acl: o({ enabled: true, name: 'x' }) })).toThrow(/output "web_acl" is not/);
+  });
+
   it('names a missing or malformed output and the fix', () => {
     const { app_client_id: _drop, ...rest } = outputs;
     expect(() => parseTarget(rest)).toThrow(/output "app_client_id" is missing or not a string/);

@@ -17,6 +17,11 @@ export interface E2eTarget {
   readonly users: readonly string[];
   /** Cognito's JSON API endpoint for the AWS SDK: the twin's base URL, or undefined for AWS's own. */
   readonly cognitoEndpoint?: string;
+  /**
+   * The WAF web ACL in front of the stage (output `web_acl`): its per-IP rate limit and body size limit (bytes; 0
+   * for none). Undefined when the stack has none, or predates the output.
+   */
+  readonly webAcl?: { readonly name: string; readonly rateLimit: number; readonly bodySizeLimit: number };
   /** The twin's credentials (its outputs file names them), for the IAM-authorized Admin* calls; undefined on AWS. */
   readonly twinCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
@@ -71,9 +76,21 @@ export function parseTarget(outputs: Outputs, source = 'outputs'): E2eTarget {
     issuerUrl: get('issuer_url', url, 'a URL'),
     implicitGrant: outputs['implicit_grant_enabled']?.value === true,
     users: get('demo_users', (v): v is string[] => Array.isArray(v) && v.every(str), 'a list of emails'),
+    webAcl: webAclOf(outputs['web_acl']?.value, source),
     cognitoEndpoint: isTwin ? (endpoint as string) : undefined,
     twinCredentials: isTwin
       ? { accessKeyId: get('twin_access_key_id', str, 'a string (the twin writes it)'), secretAccessKey: get('twin_secret_access_key', str, 'a string (the twin writes it)') }
       : undefined,
   };
+}
+
+function webAclOf(value: unknown, source: string): E2eTarget['webAcl'] {
+  if (value === undefined) return undefined;
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (v['enabled'] === false) return undefined;
+  const n = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  if (v['enabled'] !== true || typeof v['name'] !== 'string' || !n(v['rate_limit']) || !n(v['body_size_limit'])) {
+    throw new OutputsError(`${source}: output "web_acl" is not { enabled, name, rate_limit, body_size_limit }. Fix: deploy a stack built by libs/environment (it defines this output).`);
+  }
+  return { name: v['name'], rateLimit: v['rate_limit'] as number, bodySizeLimit: v['body_size_limit'] as number };
 }

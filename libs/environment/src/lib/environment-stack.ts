@@ -64,6 +64,7 @@ export const OUTPUT_NAMES = {
   region: 'region',
   implicitGrant: 'implicit_grant_enabled',
   demoUsers: 'demo_users',
+  webAcl: 'web_acl',
 } as const;
 
 /**
@@ -178,6 +179,12 @@ export class EnvironmentStack extends TerraformStack {
     output(OUTPUT_NAMES.region, config.region, 'AWS region of the stack.');
     output(OUTPUT_NAMES.implicitGrant, config.implicitGrant ?? false, 'Whether the web client allows the implicit grant.');
     output(OUTPUT_NAMES.demoUsers, (config.users ?? []).map((u) => u.email), 'Emails of the users the stack creates.');
+    const acl = s.webAcl;
+    output(
+      OUTPUT_NAMES.webAcl,
+      acl ? { enabled: true, name: acl.name, rate_limit: acl.rateLimit, rate_window_seconds: acl.rateLimitWindowSeconds, body_size_limit: acl.bodySizeLimit ?? 0 } : { enabled: false },
+      'The WAF web ACL in front of the stage: its name, per-IP rate limit and window, and body size limit in bytes (0: none).',
+    );
   }
 }
 

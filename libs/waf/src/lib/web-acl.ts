@@ -118,6 +118,11 @@ export class WebAcl extends Construct {
   readonly name: string;
   /** The log group WAF writes to (`aws-waf-logs-<name>`). */
   readonly logGroup: CloudwatchLogGroup;
+  /** Requests one client IP may make per `rateLimitWindowSeconds`. */
+  readonly rateLimit: number;
+  readonly rateLimitWindowSeconds: number;
+  /** The largest body allowed through, in bytes, when the size rule is on. */
+  readonly bodySizeLimit?: number;
   /** The rule names, in priority order (the `Rule` dimension of their metrics). */
   readonly ruleNames: readonly string[];
   /** The underlying `aws_wafv2_web_acl`, for escape-hatch overrides. */
@@ -208,5 +213,8 @@ export class WebAcl extends Construct {
     this.webAclArn = this.resource.arn;
     this.name = props.name;
     this.ruleNames = rules.map((r) => r.name);
+    this.rateLimit = rateLimit;
+    this.rateLimitWindowSeconds = windowSeconds;
+    this.bodySizeLimit = props.bodySizeLimit;
   }
 }
