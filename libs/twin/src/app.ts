@@ -25,6 +25,9 @@ import { LambdaControl } from './lambda/control';
 import { LambdaRuntime, type FunctionConfig } from './lambda/runtime';
 import { lambdaRestService } from './lambda/routes';
 import { LogsService, logsJsonService } from './logs/service';
+import { CloudWatchService, cloudWatchService } from './cloudwatch/service';
+import { KmsService, kmsJsonService } from './kms/service';
+import { SnsService, snsService } from './sns/service';
 import { provisionStack, type StackUserReport } from './provision/provisioner';
 import { accountOutputs, twinUrls } from './outputs';
 import { outputsOf, TerraformOutputs } from './stack/outputs';
@@ -174,8 +177,9 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     const account = twinAccount(store, { accountId: config.accountId ?? provider.accountId, region: config.region ?? provider.region ?? 'us-east-1' });
     const directory = new CognitoDirectory(store, { baseUrl: () => base, now: () => clock.now(), generateKey: config.generateKey });
     const service = new CognitoService(directory, store, clock, { scrypt: config.scrypt, onMessage: config.onMessage });
-    const logs = new LogsService(store, clock);
-    const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs)];
+    const kms = new KmsService(store, clock);
+    const logs = new LogsService(store, clock, (call, arn) => kms.find(call, arn)?.metadata.KeyState === 'Enabled');
+    const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs), kmsJsonService(kms)];
     const runtime = new LambdaRuntime({ dataDir: config.dataDir, maxConcurrency: config.lambdaMaxInstances ?? 8, onLog: config.onLambdaLog ?? ((line) => process.stdout.write(`${line}\n`)) });
     closers.push(() => runtime.close());
     const lambda = new LambdaControl(store, clock, config.dataDir, {
@@ -184,7 +188,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     });
     const rest = [apiGatewayRestService(new ApiGatewayControl(store, clock)), lambdaRestService(lambda)];
     const roles = new IamRoles(store, clock);
-    const query = [stsService(account), iamService(account, roles)];
+    const query = [stsService(account), iamService(account, roles), snsService(new SnsService(store)), cloudWatchService(new CloudWatchService(store, clock))];
     const front = new AwsFront({ account, clock, json, rest, query, onCall: config.onAwsCall });
     const warnings: string[] = [];
     let stackUsers: readonly StackUserReport[] = [];

@@ -259,8 +259,14 @@ export class AwsFront {
     if (!service) throw new AwsError('InvalidAction', `The action ${action.slice(0, 64)} is not valid for this web service.`);
     const act = Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
     if (!act) throw new AwsError('InvalidAction', `The action ${action.slice(0, 64)} is not valid for this web service (the local twin emulates ${Object.keys(service.actions).join(', ')}).`);
-    const call = this.call(req, url, body, requestId, service.signingName, act.auth === 'sigv4', 403);
-    const result = act.run(params, call);
+    let result: string;
+    try {
+      result = act.run(params, this.call(req, url, body, requestId, service.signingName, act.auth === 'sigv4', 403));
+    } catch (err) {
+      // Each Query service answers its errors in its own namespace (`http://monitoring.amazonaws.com/doc/2010-08-01/`).
+      if (err instanceof AwsError) return renderAwsError(queryError(err), 'query', requestId, service.xmlns);
+      throw err;
+    }
     return {
       statusCode: 200,
       headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },

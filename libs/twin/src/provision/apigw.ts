@@ -333,6 +333,9 @@ const logGroup: ResourceHandler = {
       const gone = Object.keys(current).filter((k) => !(k in tags));
       if (gone.length) await ctx.aws.json(LOGS, 'UntagResource', { resourceArn: arn, tagKeys: gone });
       if (Object.keys(tags).length) await ctx.aws.json(LOGS, 'TagResource', { resourceArn: arn, tags });
+      const key = str(args['kms_key_id']);
+      if (key && found['kmsKeyId'] !== key) await ctx.aws.json(LOGS, 'AssociateKmsKey', { logGroupName: name, kmsKeyId: key });
+      else if (!key && found['kmsKeyId'] !== undefined) await ctx.aws.json(LOGS, 'DisassociateKmsKey', { logGroupName: name });
     }
     const retention = num(args['retention_in_days']) ?? 0;
     if (retention > 0) await ctx.aws.json(LOGS, 'PutRetentionPolicy', { logGroupName: name, retentionInDays: retention });

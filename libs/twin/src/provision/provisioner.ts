@@ -7,6 +7,7 @@ import type { TwinStore } from '../store/store';
 import { API_GATEWAY_HANDLERS } from './apigw';
 import { COGNITO_HANDLERS, isNotFound } from './cognito';
 import { LAMBDA_HANDLERS } from './lambda';
+import { EMULATED_DATA_SOURCES, OBSERVABILITY_HANDLERS, resolveCallerIdentity } from './observability';
 import type { ApplyContext, ResourceHandler, StackUserReport } from './handlers';
 import { block, str } from './terraform';
 
@@ -15,7 +16,7 @@ export type { StackUserReport } from './handlers';
 type Json = Record<string, unknown>;
 
 /** Every resource type the stack loader builds, with how. */
-export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map([...COGNITO_HANDLERS, ...API_GATEWAY_HANDLERS, ...LAMBDA_HANDLERS].map((h) => [h.type, h]));
+export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map([...COGNITO_HANDLERS, ...API_GATEWAY_HANDLERS, ...LAMBDA_HANDLERS, ...OBSERVABILITY_HANDLERS].map((h) => [h.type, h]));
 
 /** The Terraform resource types the twin emulates. */
 export const EMULATED_TYPES: readonly string[] = [...HANDLERS.keys()];
@@ -60,6 +61,7 @@ export async function provisionStack(options: ProvisionOptions): Promise<Provisi
     warnings, users: options.users, directory: options.directory, userReports: [], remember: () => undefined,
   };
   placeholderLambdas(stack, ctx);
+  await resolveCallerIdentity(stack, options.aws);
 
   const present = new Set(stack.types().flatMap((t) => stack.resources(t).map((r) => r.address)));
   const stale = store.addresses().filter((a) => !present.has(a.address) && handled(a.type));
@@ -205,7 +207,7 @@ function placeholderLambdas(stack: StackModel, ctx: ApplyContext): void {
 function unemulated(stack: StackModel): string[] {
   const counts = stack.types().filter((t) => !HANDLERS.has(t)).map((t) => `${t} (${stack.resources(t).length})`);
   const data = (stack.json as Json)['data'];
-  const dataTypes = data && typeof data === 'object' ? Object.keys(data).map((t) => `data.${t}`) : [];
+  const dataTypes = data && typeof data === 'object' ? Object.keys(data).filter((t) => !EMULATED_DATA_SOURCES.includes(t)).map((t) => `data.${t}`) : [];
   const all = [...counts, ...dataTypes];
   return all.length > 0 ? [`Not emulated by the twin (ignored): ${all.join(', ')}`] : [];
 }

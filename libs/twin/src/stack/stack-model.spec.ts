@@ -61,4 +61,12 @@ describe('StackModel.resolveArguments', () => {
     s.register('aws_cognito_user_pool.Pool', { id: 'eu-west-1_abc' });
     expect(s.resolveArguments(s.resources('aws_cognito_user_pool_client')[0])).toEqual({ user_pool_id: 'eu-west-1_abc' });
   });
+
+  it('lists the names of a type of data source, and resolves references to what was registered for them', () => {
+    const s = new StackModel({ data: { aws_caller_identity: { Current: {} } }, resource: { aws_kms_key: { Key: { policy: 'arn:aws:iam::${data.aws_caller_identity.Current.account_id}:root' } } } });
+    expect(s.dataSources('aws_caller_identity')).toEqual(['Current']);
+    expect(s.dataSources('aws_region')).toEqual([]);
+    s.register('data.aws_caller_identity.Current', { account_id: '123456789012' });
+    expect(s.resolveArguments(s.resources('aws_kms_key')[0])).toEqual({ policy: 'arn:aws:iam::123456789012:root' });
+  });
 });

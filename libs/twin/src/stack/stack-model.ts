@@ -80,6 +80,13 @@ export class StackModel {
     return [...this.byType.keys()];
   }
 
+  /** The names of the stack's `data "<type>"` blocks, in file order. */
+  dataSources(type: string): string[] {
+    const data = isObject(this.json) ? this.json['data'] : undefined;
+    const blocks = isObject(data) ? data[type] : undefined;
+    return isObject(blocks) ? Object.keys(blocks) : [];
+  }
+
   /** The stack's `output` blocks: name → raw block (`value`, `sensitive`, `description`). */
   outputs(): Record<string, { value: unknown; sensitive?: boolean; description?: string }> {
     const out = isObject(this.json) ? this.json['output'] : undefined;
