@@ -37,7 +37,8 @@ describeWithTerraform('the dev stack applied to an empty twin by real Terraform'
   it('applies every resource of the stack, and a second plan -detailed-exitcode finds no changes (exit 0)', () => {
     expect(dev.target('deploy')).toBe(0);
     const state = dev.terraform('state', 'list');
-    expect(state.stdout.trim().split('\n')).toHaveLength(resourcesOf(base));
+    // Data sources (the account id the key policies name) are in the state too, but are read, not applied.
+    expect(state.stdout.trim().split('\n').filter((a) => !a.startsWith('data.'))).toHaveLength(resourcesOf(base));
     expectCleanPlan(dev);
   });
 
@@ -111,6 +112,14 @@ describeWithTerraform('the dev stack applied to an empty twin by real Terraform'
       doc.Statement[0].Sid = 'WriteOwnLogGroupV2';
       b['policy'] = JSON.stringify(doc);
     });
+    each('aws_kms_key', (b) => void Object.assign(b, { description: 'updated in place', rotation_period_in_days: 180 }));
+    // An alias moves to another key in place (UpdateAlias).
+    const logKey = Object.keys(head['resource']['aws_kms_key'] as Json).find((k) => /LogKey/.test(k));
+    each('aws_kms_alias', (b, name) => void (/AlarmTopic/.test(name) && (b['target_key_id'] = `\${aws_kms_key.${logKey}.key_id}`)));
+    only(head, 'aws_sns_topic')['display_name'] = 'Alarms of dev';
+    each('aws_cloudwatch_metric_alarm', (b) => void Object.assign(b, { threshold: Number(b['threshold']) * 2, alarm_description: 'updated in place' }));
+    only(head, 'aws_cloudwatch_log_metric_filter')['pattern'] = '{ $.status = 429 || $.status = 503 }';
+    only(head, 'aws_cloudwatch_dashboard')['dashboard_body'] = JSON.stringify({ widgets: [] });
 
     dev.use(head);
     const planned = plannedActions(dev.planJson().json);
