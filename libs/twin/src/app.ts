@@ -10,7 +10,7 @@ import { twinAccount } from './aws/account';
 import { AwsFront, type AwsAccount, type AwsCallRecord } from './aws/front';
 import { LocalAwsClient } from './aws/local-client';
 import { cognitoJsonService } from './cognito/api';
-import { CognitoControl } from './cognito/control';
+import { CognitoControl, threatProtectionWarnings } from './cognito/control';
 import { demoPlugin } from './demo/demo';
 import { opaque } from './shared/ids';
 import { CodeStore, oauthPlugin } from './cognito/oauth';
@@ -28,6 +28,7 @@ import { LogsService, logsJsonService } from './logs/service';
 import { CloudWatchService, cloudWatchService } from './cloudwatch/service';
 import { KmsService, kmsJsonService } from './kms/service';
 import { SnsService, snsService } from './sns/service';
+import { WafService, wafJsonService } from './wafv2/service';
 import { provisionStack, type StackUserReport } from './provision/provisioner';
 import { accountOutputs, twinUrls } from './outputs';
 import { outputsOf, TerraformOutputs } from './stack/outputs';
@@ -179,14 +180,16 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     const service = new CognitoService(directory, store, clock, { scrypt: config.scrypt, onMessage: config.onMessage });
     const kms = new KmsService(store, clock);
     const logs = new LogsService(store, clock, (call, arn) => kms.find(call, arn)?.metadata.KeyState === 'Enabled');
-    const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs), kmsJsonService(kms)];
+    const apiGatewayControl = new ApiGatewayControl(store, clock);
+    const waf = new WafService(store, apiGatewayControl.wafResources, (region, name) => logs.group(region, name) !== undefined);
+    const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs), kmsJsonService(kms), wafJsonService(waf)];
     const runtime = new LambdaRuntime({ dataDir: config.dataDir, maxConcurrency: config.lambdaMaxInstances ?? 8, onLog: config.onLambdaLog ?? ((line) => process.stdout.write(`${line}\n`)) });
     closers.push(() => runtime.close());
     const lambda = new LambdaControl(store, clock, config.dataDir, {
       register: (fn) => runtime.register({ name: fn.name, arn: fn.arn, zip: fn.zip, handler: fn.handler, runtime: fn.runtime as FunctionConfig['runtime'], memoryMB: fn.memoryMB, timeoutSeconds: fn.timeoutSeconds, environment: fn.environment }),
       unregister: (name) => void runtime.unregister(name),
     });
-    const rest = [apiGatewayRestService(new ApiGatewayControl(store, clock)), lambdaRestService(lambda)];
+    const rest = [apiGatewayRestService(apiGatewayControl), lambdaRestService(lambda)];
     const roles = new IamRoles(store, clock);
     const query = [stsService(account), iamService(account, roles), snsService(new SnsService(store)), cloudWatchService(new CloudWatchService(store, clock))];
     const front = new AwsFront({ account, clock, json, rest, query, onCall: config.onAwsCall });
@@ -214,7 +217,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
         return lambda.allowsInvoke(fn.region, fn.name, sourceArn) ? runtime.handler(fn.name) : 'forbidden';
       },
     });
-    warnings.push(...apiGateway.warnings());
+    warnings.push(...apiGateway.warnings(), ...threatProtectionWarnings(store));
 
     const app = Fastify({
       logger: config.logger ?? false,

@@ -48,7 +48,7 @@ describe('twin CLI', () => {
     expect(out).toContain(`User ${DEMO_EMAIL}: temporary password ${password} (shown once`);
     expect(out).toContain(`Hosted UI: ${base?.[1]}/auth/twin-test`);
     expect(out).toMatch(/Sign in \(web, code grant\): http:\/\/127\.0\.0\.1:\d+\/auth\/twin-test\/login\?client_id=[a-z0-9]{26}&response_type=code/);
-    expect(out).toContain('Warning: Not emulated by the twin (ignored): aws_wafv2_web_acl_association (1)');
+    expect(out).toContain('Warning: Not emulated by the twin (ignored): aws_shield_protection (1)');
 
     const discovery = await fetch(`${base?.[1]}/${String(file['user_pool_id'].value)}/.well-known/openid-configuration`);
     expect(discovery.status).toBe(200);

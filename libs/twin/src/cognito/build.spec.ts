@@ -52,7 +52,7 @@ describe('building Cognito from the synthesized stack', () => {
   it('lists unemulated resource types once, as a warning', async () => {
     const t = await startTwin({ listen: false });
     try {
-      expect(t.twin.ctx.warnings.filter((w) => w.includes('Not emulated'))).toEqual(['Not emulated by the twin (ignored): aws_wafv2_web_acl_association (1)']);
+      expect(t.twin.ctx.warnings.filter((w) => w.includes('Not emulated'))).toEqual(['Not emulated by the twin (ignored): aws_shield_protection (1)']);
       // A function without a zip package is known by name only: said once, with the way to serve it.
       expect(t.twin.ctx.warnings.filter((w) => w.includes('aws_lambda_function'))).toEqual(['aws_lambda_function.Fn has no filename (a zip package): the twin does not run it; map a local handler to fixture-fn (lambdaHandlers) to serve its routes.']);
     } finally {

@@ -8,6 +8,7 @@ import { API_GATEWAY_HANDLERS } from './apigw';
 import { COGNITO_HANDLERS, isNotFound } from './cognito';
 import { LAMBDA_HANDLERS } from './lambda';
 import { EMULATED_DATA_SOURCES, OBSERVABILITY_HANDLERS, resolveCallerIdentity } from './observability';
+import { WAFV2_HANDLERS } from './wafv2';
 import type { ApplyContext, ResourceHandler, StackUserReport } from './handlers';
 import { block, str } from './terraform';
 
@@ -16,7 +17,7 @@ export type { StackUserReport } from './handlers';
 type Json = Record<string, unknown>;
 
 /** Every resource type the stack loader builds, with how. */
-export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map([...COGNITO_HANDLERS, ...API_GATEWAY_HANDLERS, ...LAMBDA_HANDLERS, ...OBSERVABILITY_HANDLERS].map((h) => [h.type, h]));
+export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map([...COGNITO_HANDLERS, ...API_GATEWAY_HANDLERS, ...LAMBDA_HANDLERS, ...OBSERVABILITY_HANDLERS, ...WAFV2_HANDLERS].map((h) => [h.type, h]));
 
 /** The Terraform resource types the twin emulates. */
 export const EMULATED_TYPES: readonly string[] = [...HANDLERS.keys()];

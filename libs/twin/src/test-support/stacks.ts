@@ -153,7 +153,7 @@ function cognitoPart(overrides: FixtureOptions): { resources: Record<string, unk
         Demo: { user_pool_id: POOL, username: DEMO_EMAIL, attributes: { email: DEMO_EMAIL, email_verified: 'true' }, temporary_password: '${var.demo_password}' },
         ...overrides.users,
       },
-      aws_wafv2_web_acl_association: { Waf: { resource_arn: 'arn:aws:apigateway:eu-west-1::/restapis/x/stages/dev', web_acl_arn: 'arn:aws:wafv2:eu-west-1:1:regional/webacl/x/y' } },
+      aws_shield_protection: { Shield: { name: 'api', resource_arn: 'arn:aws:apigateway:eu-west-1::/restapis/x/stages/dev' } },
     },
     outputs: {
       user_pool_id: { value: POOL },

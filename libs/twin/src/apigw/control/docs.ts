@@ -132,6 +132,8 @@ export interface StageDoc extends Json {
   readonly variables?: Record<string, string>;
   readonly accessLogSettings?: { readonly destinationArn?: string; readonly format?: string };
   readonly tracingEnabled: boolean;
+  /** The regional web ACL protecting the stage (set by WAF's AssociateWebACL, as GetStage answers it). */
+  readonly webAclArn?: string;
   readonly createdDate: number;
   readonly lastUpdatedDate: number;
 }

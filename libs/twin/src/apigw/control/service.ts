@@ -590,6 +590,34 @@ export class ApiGatewayControl {
     this.store.putResource({ kind: APIGW.stage, id: `${apiId}/${doc.stageName}`, parent: apiId, doc });
   }
 
+  // ---- the web ACL of a stage (WAF's AssociateWebACL and DisassociateWebACL keep it on the stage)
+
+  /** The stage an ARN names (`arn:aws:apigateway:<region>::/restapis/<id>/stages/<name>`), if the twin has it. */
+  private stageOfArn(arn: string): { apiId: string; doc: StageDoc } | undefined {
+    const m = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+)::\/restapis\/([a-z0-9]+)\/stages\/([A-Za-z0-9_-]+)$/.exec(arn);
+    const api = m ? this.store.resource<RestApiDoc>(APIGW.api, m[2])?.doc : undefined;
+    if (!m || !api || api._region !== m[1]) return undefined;
+    const doc = this.store.resource<StageDoc>(APIGW.stage, `${api.id}/${m[3]}`)?.doc;
+    return doc ? { apiId: api.id, doc } : undefined;
+  }
+
+  /** What WAF needs of the stages it protects. */
+  readonly wafResources = {
+    webAclOf: (arn: string): string | null | undefined => {
+      const stage = this.stageOfArn(arn);
+      return stage ? stage.doc.webAclArn ?? null : undefined;
+    },
+    setWebAcl: (arn: string, webAclArn: string | undefined): void => {
+      const stage = this.stageOfArn(arn);
+      if (!stage) return;
+      const { webAclArn: _old, ...rest } = stage.doc;
+      this.putStageDoc(stage.apiId, webAclArn === undefined ? (rest as StageDoc) : { ...rest, webAclArn } as StageDoc);
+    },
+    protectedBy: (webAclArn: string): string[] =>
+      this.store.resources<RestApiDoc>(APIGW.api).flatMap((api) =>
+        this.store.resources<StageDoc>(APIGW.stage, api.doc.id).filter((s) => s.doc.webAclArn === webAclArn).map((s) => this.stageArn(api.doc, s.doc.stageName))),
+  };
+
   // ---- gateway responses
 
   putGatewayResponse(apiId: string, type: string, input: Json): GatewayResponseDoc {

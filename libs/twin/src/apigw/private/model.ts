@@ -5,6 +5,8 @@ import { CognitoAuthorizer } from './authorizer';
 import { templateDirectives } from './template';
 import { StageThrottle, parseMethodPath, type MethodThrottleSetting } from './throttle';
 import type { TokenVerifierOptions } from './token-verifier';
+import { WAF, type WebAclDoc } from '../../wafv2/model';
+import { RateCounters, WebAclEnforcer } from '../../wafv2/enforce';
 
 export interface IntegrationResponseModel {
   /** Where it is, for messages: `GET /items 404`. */
@@ -62,6 +64,8 @@ export interface StageModel {
   readonly accessLogFormat?: string;
   readonly xray: boolean;
   readonly throttle: StageThrottle;
+  /** The web ACL associated with the stage, evaluated before anything else; absent when the stage has none. */
+  readonly waf?: WebAclEnforcer;
   readonly deploymentId: string;
   readonly root: ResourceModel;
   readonly resources: ReadonlyMap<string, ResourceModel>;
@@ -102,6 +106,8 @@ export class GatewayModels {
   private model: GatewayModel = { apis: new Map(), warnings: [] };
   private readAt = -1;
   private readonly authorizers = new Map<string, CognitoAuthorizer>();
+  /** The rate-based rules' counts, kept across rebuilds as the authorizers' caches are. */
+  private readonly rates = new RateCounters();
 
   constructor(private readonly source: GatewaySource) {}
 
@@ -120,6 +126,8 @@ export class GatewayModels {
     const apis = new Map<string, RestApiModel>();
     const warnings: string[] = [];
     const liveAuthorizers = new Set<string>();
+    const waf: WafNotes = { managed: new Set(), notEmulated: new Set() };
+    this.rates.beginBuild();
     for (const { doc: api } of store.resources<RestApiDoc>(APIGW.api)) {
       const model: RestApiModel = { id: api.id, name: api.name, region: api._region, accountId: api._account, stages: new Map() };
       for (const { doc: stage } of store.resources<StageDoc>(APIGW.stage, api.id)) {
@@ -127,7 +135,7 @@ export class GatewayModels {
         if (!deployment) continue;
         // One stage the twin cannot make sense of costs that stage only, never the gateway (or the process).
         try {
-          model.stages.set(stage.stageName, this.stageModel(api, stage, deployment, warnings, liveAuthorizers));
+          model.stages.set(stage.stageName, this.stageModel(api, stage, deployment, warnings, liveAuthorizers, waf));
         } catch (err) {
           warnings.push(`REST API ${api.name} (${api.id}), stage ${stage.stageName} is not served: ${(err as Error).message}`);
         }
@@ -135,10 +143,21 @@ export class GatewayModels {
       apis.set(api.id, model);
     }
     for (const key of [...this.authorizers.keys()]) if (!liveAuthorizers.has(key)) this.authorizers.delete(key);
+    this.rates.endBuild();
+    if (waf.managed.size > 0) warnings.push(`WAF managed rule groups are not emulated (${[...waf.managed].sort().join(', ')}): requests are not inspected by them.`);
+    warnings.push(...waf.notEmulated);
     return { apis, warnings };
   }
 
-  private stageModel(api: RestApiDoc, stage: StageDoc, deployment: DeploymentDoc, warnings: string[], live: Set<string>): StageModel {
+  /** The stage's web ACL compiled for the data plane, when it has one. */
+  private webAcl(api: RestApiDoc, stage: StageDoc, notes: WafNotes): WebAclEnforcer | undefined {
+    if (stage.webAclArn === undefined) return undefined;
+    const acl = this.source.store.resource<WebAclDoc>(WAF.acl, stage.webAclArn)?.doc;
+    if (!acl) return undefined;
+    return WebAclEnforcer.compile(acl, `${api.id}/${stage.stageName}`, this.rates, (what) => notes.notEmulated.add(`WAF web ACL ${acl.Name}: ${what} are not emulated.`), (name) => notes.managed.add(name));
+  }
+
+  private stageModel(api: RestApiDoc, stage: StageDoc, deployment: DeploymentDoc, warnings: string[], live: Set<string>, waf: WafNotes): StageModel {
     const snapshot = deployment._snapshot;
     const where = (text: string) => `REST API ${api.name} (${api.id}), stage ${stage.stageName}: ${text}`;
     const authorizers = new Map<string, CognitoAuthorizer | undefined>();
@@ -187,12 +206,19 @@ export class GatewayModels {
       accessLogFormat: stage.accessLogSettings?.destinationArn ? stage.accessLogSettings.format : undefined,
       xray: stage.tracingEnabled,
       throttle: new StageThrottle(settings, this.source.clock),
+      waf: this.webAcl(api, stage, waf),
       deploymentId: deployment.id,
       root: root ?? { id: '', path: '/', pathPart: '', children: [], methods: new Map() },
       resources,
       gatewayResponses,
     };
   }
+}
+
+/** What a rebuild found of the web ACLs that the twin does not evaluate, said once for all stages. */
+interface WafNotes {
+  readonly managed: Set<string>;
+  readonly notEmulated: Set<string>;
 }
 
 function cognitoAuthorizer(a: AuthorizerDoc, source: GatewaySource): CognitoAuthorizer {

@@ -8,6 +8,8 @@ export const GATEWAY_RESPONSE_DEFAULTS = {
   ACCESS_DENIED: { status: 403, message: 'User is not authorized to access this resource', errorType: 'AccessDeniedException' },
   INVALID_API_KEY: { status: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
   THROTTLED: { status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
+  // What API Gateway answers when the stage's web ACL blocks a request (gateway response type WAF_FILTERED).
+  WAF_FILTERED: { status: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long', errorType: 'RequestTooLongException' },
   // AWS documents 504 for both integration types; we answer 502 for a backend that failed and keep 504 for one
   // that did not answer in time, so that the two can be told apart.

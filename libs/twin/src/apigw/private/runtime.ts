@@ -7,6 +7,7 @@ import { gatewayResponse, type GatewayReply, type GatewayResponseType } from './
 import { matchResource, methodFor, pathSegments } from './router';
 import { then, type Maybe } from '../../shared/maybe';
 import { renderTemplate } from './template';
+import type { WebAclEnforcer } from '../../wafv2/enforce';
 
 /** The request as the gateway sees it, independent of the HTTP framework. */
 export interface GatewayRequest {
@@ -111,6 +112,8 @@ export class GatewayRuntime {
     }
     const { api, stage, rest } = target;
     if (!api || !stage || rest === undefined) return this.fail(stage, 'MISSING_AUTHENTICATION_TOKEN', req, context);
+    // WAF inspects a protected stage's requests before API Gateway routes, throttles or authorizes them.
+    if (stage.waf && this.filtered(stage.waf, req, String(context['path']), rawQuery, context)) return this.fail(stage, 'WAF_FILTERED', req, context);
     const match = matchResource(stage.root, pathSegments(rest));
     const method = match ? methodFor(match.resource, req.method) : undefined;
     if (!match || !method) return this.fail(stage, 'MISSING_AUTHENTICATION_TOKEN', req, context);
@@ -126,6 +129,14 @@ export class GatewayRuntime {
       if (denied) return this.fail(stage, denied.type, req, context, denied.override, match.params);
       return this.integrateAndRespond(req, stage, resource, method, rest, rawQuery, match.params, context, log);
     });
+  }
+
+  /** Whether the stage's web ACL blocks the request; `$context.waf*` tell the access log what it decided. */
+  private filtered(waf: WebAclEnforcer, req: GatewayRequest, path: string, rawQuery: string, context: Record<string, unknown>): boolean {
+    const verdict = waf.inspect({ method: req.method, headers: req.headers, body: req.body, sourceIp: req.sourceIp, path, rawQuery }, Number(context['requestTimeEpoch']));
+    context['webaclArn'] = waf.arn;
+    context['wafResponseCode'] = verdict.action === 'BLOCK' ? 'WAF_BLOCK' : 'WAF_ALLOW';
+    return verdict.action === 'BLOCK';
   }
 
   private integrateAndRespond(
