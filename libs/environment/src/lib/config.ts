@@ -101,7 +101,7 @@ export interface EnvironmentConfig {
 export interface WafConfig {
   /** Requests per client IP in 5 minutes before WAF blocks it. @default 2000 */
   readonly rateLimit?: number;
-  /** Block request bodies larger than this many bytes (at most 8192). @default - no size limit */
+  /** Block request bodies larger than this many bytes (at most 16,384). @default - no size limit */
   readonly bodySizeLimit?: number;
   /** Block or count mode per AWS managed rule group. @default - every group blocks */
   readonly managedRules?: ManagedRuleModes;

@@ -110,7 +110,7 @@ describe('WebAcl validation', () => {
     expectInvalid(() => synth({ rateLimitWindow: Duration.minutes(3) }), 'rateLimitWindow', /1, 2, 5 or 10 minutes/);
   });
   it('throws when the body size limit is beyond what WAF inspects', () => {
-    expectInvalid(() => synth({ bodySizeLimit: 10_000 }), 'bodySizeLimit', /from 1 to 8192/);
+    expectInvalid(() => synth({ bodySizeLimit: 16_385 }), 'bodySizeLimit', /from 1 to 16384/);
   });
   it('throws when a managed group mode is neither BLOCK nor COUNT', () => {
     expectInvalid(() => synth({ managedRules: { ipReputation: 'ALLOW' as never } }), 'managedRules.ipReputation', /not a rule mode/);

@@ -52,10 +52,10 @@ export interface WebAclProps {
    */
   readonly rateLimitWindow?: Duration;
   /**
-   * Block request bodies larger than this many bytes (1 to 8192: WAF inspects at most the first 8 KB of a body for
-   * API Gateway, and treats a larger body as over the limit).
+   * Block request bodies larger than this many bytes (1 to 16,384: API Gateway forwards at most the first 16 KB of a
+   * body to WAF by default, and a larger body counts as over the limit).
    * @default - no size limit
-   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-size-constraint-match.html
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html
    */
   readonly bodySizeLimit?: number;
   /**
@@ -95,8 +95,8 @@ export const MANAGED_RULE_GROUPS = [
 
 /** The windows a rate-based rule may count over, in seconds. */
 const RATE_WINDOWS = [60, 120, 300, 600];
-/** WAF inspects at most this much of a body for API Gateway (its default body inspection limit). */
-const BODY_INSPECTION_LIMIT = 8192;
+/** What API Gateway forwards of a body to WAF by default: 16 KB (ALB and AppSync: a fixed 8 KB). */
+const BODY_INSPECTION_LIMIT = 16_384;
 const NAME = /^[\w-]{1,128}$/;
 const MODES: readonly RuleMode[] = ['BLOCK', 'COUNT'];
 
