@@ -22,7 +22,33 @@ describeWithTerraform('the prod stack applied to an empty twin by real Terraform
   afterAll(() => twin?.stop());
 
   it('applies (MFA optional with TOTP, deletion protection on), and a second plan -detailed-exitcode finds no changes', () => {
-    expect(pool(base)).toMatchObject({ deletion_protection: 'ACTIVE', mfa_configuration: 'OPTIONAL' });
+    expect(pool(base)).toMatchObject({ deletion_protection: 'ACTIVE', mfa_configuration: 'OPTIONAL', user_pool_tier: 'PLUS', user_pool_add_ons: { advanced_security_mode: 'ENFORCED' } });
+    for (const type of ['aws_wafv2_web_acl', 'aws_wafv2_web_acl_association', 'aws_wafv2_web_acl_logging_configuration', 'aws_kms_key', 'aws_sns_topic', 'aws_sns_topic_subscription', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard']) {
+      expect(Object.keys(base['resource'][type] ?? {}).length).toBeGreaterThan(0);
+    }
+    expect(prod.target('deploy')).toBe(0);
+    expectCleanPlan(prod);
+  });
+
+  it('the web ACL, its logging, the topic subscription and threat protection update in place and plan clean again', () => {
+    const head = structuredClone(base);
+    const acl = Object.values(head['resource']['aws_wafv2_web_acl'] as Json)[0] as Json;
+    acl['rule'][0]['statement']['rate_based_statement']['limit'] = 500;
+    (acl['rule'] as Json[]).find((r) => r['name'] === 'AWS-AWSManagedRulesCommonRuleSet')!['override_action'] = { count: {} };
+    acl['description'] = 'updated in place';
+    const logging = Object.values(head['resource']['aws_wafv2_web_acl_logging_configuration'] as Json)[0] as Json;
+    logging['redacted_fields'].push({ single_header: { name: 'cookie' } });
+    const subscription = Object.values(head['resource']['aws_sns_topic_subscription'] as Json)[0] as Json;
+    subscription['filter_policy'] = JSON.stringify({ severity: ['high'] });
+    pool(head)['user_pool_add_ons'] = { advanced_security_mode: 'AUDIT' };
+    prod.use(head);
+    const actions = plannedActions(prod.planJson().json);
+    const types = new Set([...actions.keys()].map((a) => a.split('.')[0]));
+    expect([...actions.values()].every((a) => a === 'update')).toBe(true);
+    expect([...types].sort()).toEqual(['aws_cognito_user_pool', 'aws_sns_topic_subscription', 'aws_wafv2_web_acl', 'aws_wafv2_web_acl_logging_configuration']);
+    expect(prod.target('deploy')).toBe(0);
+    expectCleanPlan(prod);
+    prod.use(base);
     expect(prod.target('deploy')).toBe(0);
     expectCleanPlan(prod);
   });
