@@ -62,7 +62,10 @@ describe('NodejsFunction defaults', () => {
       { Sid: 'XRayWrite', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
     ]);
     expect(statements.flatMap((s) => s.Action)).not.toContain('logs:CreateLogGroup');
-    expect(checkSecurityPolicy(t, { environment: 'nonprod' })).toEqual([]);
+    // The function's own rules pass; encrypting its log group takes a key (logKmsKeyArn, below).
+    expect(checkSecurityPolicy(t, { environment: 'nonprod' }).map((f) => f.rule)).toEqual(['log-group-kms']);
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(checkSecurityPolicy(synth({ logKmsKeyArn: key }).t, { environment: 'nonprod' })).toEqual([]);
   });
 
   it('bundles the entry and what it imports into a zip of index.mjs with its source map', () => {
