@@ -36,6 +36,29 @@ const VARIANTS: readonly [string, (head: Json) => void][] = [
     group['name_prefix'] = '/aws/apigateway/secure-api-dev-access-';
   }],
   ['aws_cloudwatch_log_group.log_group_class', (h) => void (byName(h, 'aws_cloudwatch_log_group', /AccessLogs/)['log_group_class'] = 'INFREQUENT_ACCESS')],
+  ['aws_kms_key.customer_master_key_spec', (h) => void (byName(h, 'aws_kms_key', /LogKey/)['customer_master_key_spec'] = 'RSA_2048')],
+  ['aws_kms_key.key_usage', (h) => void Object.assign(byName(h, 'aws_kms_key', /LogKey/), { customer_master_key_spec: 'RSA_2048', key_usage: 'SIGN_VERIFY' })],
+  ['aws_kms_key.multi_region', (h) => void (byName(h, 'aws_kms_key', /LogKey/)['multi_region'] = true)],
+  ['aws_kms_key.custom_key_store_id', (h) => void (byName(h, 'aws_kms_key', /LogKey/)['custom_key_store_id'] = 'cks-1234567890abcdef0')],
+  ['aws_kms_key.xks_key_id', (h) => void Object.assign(byName(h, 'aws_kms_key', /LogKey/), { custom_key_store_id: 'cks-1234567890abcdef0', xks_key_id: 'external-key-1' })],
+  ['aws_sns_topic.name', (h) => void (first(h, 'aws_sns_topic')['name'] = 'secure-api-dev-alarms-renamed')],
+  ['aws_sns_topic.name_prefix', (h) => {
+    const topic = first(h, 'aws_sns_topic');
+    delete topic['name'];
+    topic['name_prefix'] = 'secure-api-dev-alarms-';
+  }],
+  ['aws_sns_topic.fifo_topic', (h) => void Object.assign(first(h, 'aws_sns_topic'), { name: 'secure-api-dev-alarms.fifo', fifo_topic: true })],
+];
+
+/** The same for the web ACL, which only prod declares. */
+const PROD_VARIANTS: readonly [string, (head: Json) => void][] = [
+  ['aws_wafv2_web_acl.name', (h) => void (first(h, 'aws_wafv2_web_acl')['name'] = 'secure-api-prod-api-renamed')],
+  ['aws_wafv2_web_acl.name_prefix', (h) => {
+    const acl = first(h, 'aws_wafv2_web_acl');
+    delete acl['name'];
+    acl['name_prefix'] = 'secure-api-prod-';
+  }],
+  ['aws_wafv2_web_acl.scope', (h) => void (first(h, 'aws_wafv2_web_acl')['scope'] = 'CLOUDFRONT')],
 ];
 
 describeWithTerraform('the offline diff DANGER list against real replacements (dev applied, head planned)', () => {
@@ -53,17 +76,35 @@ describeWithTerraform('the offline diff DANGER list against real replacements (d
 
   it('covers every attribute of the DANGER rules', () => {
     const rules = Object.entries(STATEFUL_TYPES).flatMap(([type, t]) => t.forceNew.map((r) => `${type}.${r.path}`));
-    expect(rules.filter((r) => !VARIANTS.some(([name]) => name.startsWith(r)))).toEqual([]);
+    expect(rules.filter((r) => ![...VARIANTS, ...PROD_VARIANTS].some(([name]) => name.startsWith(r)))).toEqual([]);
   });
 
   it.each(VARIANTS)('%s: the stateful resources the real plan deletes or replaces are exactly those the DANGER list names', (_what, change) => {
-    const head = structuredClone(base);
-    change(head);
-    const offline = diffStacks(base, head);
-    const flagged = new Set(offline.findings.filter((f) => f.severity === 'danger').map((f) => f.address).filter((a) => a.split('.')[0] in STATEFUL_TYPES));
-    const { json } = stack.use(head).planJson();
-    const real = new Map([...destructiveChanges(json)].filter(([address]) => address.split('.')[0] in STATEFUL_TYPES));
-    expect({ flagged: [...flagged].sort() }).toEqual({ flagged: [...real.keys()].sort() });
-    expect(real.size).toBeGreaterThan(0);
+    expectSameReplacements(stack, base, change);
+  });
+
+  describe('on prod (the web ACL)', () => {
+    let prod: TwinStack;
+    let prodBase: Json;
+    beforeAll(() => {
+      prodBase = stackJson('prod');
+      prod = new TwinStack(twin, 'prod', 'danger').use(prodBase);
+      if (prod.target('deploy') !== 0) throw new Error('applying the prod base failed');
+    }, 180_000);
+
+    it.each(PROD_VARIANTS)('%s: the stateful resources the real plan deletes or replaces are exactly those the DANGER list names', (_what, change) => {
+      expectSameReplacements(prod, prodBase, change);
+    });
   });
 });
+
+function expectSameReplacements(stack: TwinStack, base: Json, change: (head: Json) => void): void {
+  const head = structuredClone(base);
+  change(head);
+  const offline = diffStacks(base, head);
+  const flagged = new Set(offline.findings.filter((f) => f.severity === 'danger').map((f) => f.address).filter((a) => a.split('.')[0] in STATEFUL_TYPES));
+  const { json } = stack.use(head).planJson();
+  const real = new Map([...destructiveChanges(json)].filter(([address]) => address.split('.')[0] in STATEFUL_TYPES));
+  expect({ flagged: [...flagged].sort() }).toEqual({ flagged: [...real.keys()].sort() });
+  expect(real.size).toBeGreaterThan(0);
+}
