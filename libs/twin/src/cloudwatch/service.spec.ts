@@ -1,5 +1,5 @@
 import { startTwin, type RunningTwin } from '../test-support';
-import { signedCall } from '../test-support/signed';
+import { queryCall } from '../test-support/signed';
 
 // CloudWatch on the twin's endpoint in the protocol terraform-provider-aws 5.100 was recorded using against it: AWS
 // Query (form-encoded `Action=...&Version=2010-08-01`, signed for `monitoring`, XML answers). Alarms and dashboards
@@ -12,12 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function call(action: string, params: Record<string, string> = {}): Promise<{ status: number; text: string; code?: string }> {
-  const res = await signedCall(t, { service: 'monitoring', body: new URLSearchParams({ Action: action, ...params, Version: '2010-08-01' }).toString(), contentType: 'application/x-www-form-urlencoded' });
-  expect(res.status).toBeLessThan(500);
-  expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules/);
-  return { status: res.status, text: res.text, code: /<Code>([^<]+)<\/Code>/.exec(res.text)?.[1] };
-}
+const call = (action: string, params: Record<string, string> = {}) => queryCall(t, 'monitoring', action, params);
 
 async function ok(action: string, params: Record<string, string> = {}): Promise<string> {
   const res = await call(action, params);

@@ -1,5 +1,5 @@
 import { startTwin, type RunningTwin } from '../test-support';
-import { signedCall } from '../test-support/signed';
+import { jsonCall } from '../test-support/signed';
 
 // The feature plan (UserPoolTier) and threat protection (UserPoolAddOns.AdvancedSecurityMode) of a user pool, kept and
 // answered as set, with Cognito's rule that threat protection needs the Plus plan.
@@ -13,11 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function call(operation: string, body: unknown): Promise<{ status: number; json: Json }> {
-  const res = await signedCall(t, { service: 'cognito-idp', target: `AWSCognitoIdentityProviderService.${operation}`, body: JSON.stringify(body) });
-  expect(res.status).toBeLessThan(500);
-  return { status: res.status, json: res.json() };
-}
+const call = async (operation: string, body: unknown): Promise<{ status: number; json: Json }> => {
+  const { status, json } = await jsonCall(t, 'cognito-idp', operation, body);
+  return { status, json };
+};
 const pool = async (id: string): Promise<Json> => (await call('DescribeUserPool', { UserPoolId: id })).json.UserPool;
 
 describe('user pool tier and threat protection', () => {

@@ -1,5 +1,5 @@
 import { startTwin, type RunningTwin } from '../test-support';
-import { signedCall } from '../test-support/signed';
+import { jsonCall } from '../test-support/signed';
 
 // KMS's JSON 1.1 API on the twin's endpoint, signed as the provider signs it: every operation terraform-provider-aws
 // 5.100 calls for aws_kms_key and aws_kms_alias, and AWS's error shapes for what AWS refuses (never a 5xx).
@@ -13,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function call(operation: string, body: unknown): Promise<{ status: number; json: Json; text: string }> {
-  const res = await signedCall(t, { service: 'kms', target: `TrentService.${operation}`, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  expect(res.status).toBeLessThan(500);
-  expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules/);
-  return { status: res.status, json: res.json(), text: res.text };
-}
+const call = (operation: string, body: unknown): Promise<{ status: number; json: Json; text: string }> => jsonCall(t, 'kms', operation, body);
 
 async function ok(operation: string, body: unknown): Promise<Json> {
   const res = await call(operation, body);

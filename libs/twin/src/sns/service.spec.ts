@@ -1,5 +1,5 @@
 import { startTwin, type RunningTwin } from '../test-support';
-import { signedCall } from '../test-support/signed';
+import { queryCall } from '../test-support/signed';
 
 // SNS's Query API on the twin's endpoint (form-encoded `Action=...&Version=2010-03-31`, XML answers): the calls
 // terraform-provider-aws 5.100 makes for aws_sns_topic and aws_sns_topic_subscription, and SNS's error codes.
@@ -11,12 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function call(action: string, params: Record<string, string> = {}): Promise<{ status: number; text: string; code?: string }> {
-  const res = await signedCall(t, { service: 'sns', body: new URLSearchParams({ Action: action, ...params, Version: '2010-03-31' }).toString(), contentType: 'application/x-www-form-urlencoded' });
-  expect(res.status).toBeLessThan(500);
-  expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules/);
-  return { status: res.status, text: res.text, code: /<Code>([^<]+)<\/Code>/.exec(res.text)?.[1] };
-}
+const call = (action: string, params: Record<string, string> = {}) => queryCall(t, 'sns', action, params);
 
 async function ok(action: string, params: Record<string, string> = {}): Promise<string> {
   const res = await call(action, params);

@@ -44,3 +44,28 @@ export async function signedCall(t: RunningTwin, call: SignedCall): Promise<{ st
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
+
+/** The `X-Amz-Target` prefix of each JSON 1.1 service, by signing name. */
+const TARGET_PREFIXES = { 'cognito-idp': 'AWSCognitoIdentityProviderService', logs: 'Logs_20140328', kms: 'TrentService', wafv2: 'AWSWAF_20190729' } as const;
+/** The API version of each Query service, by signing name. */
+const QUERY_VERSIONS = { sns: '2010-03-31', monitoring: '2010-08-01', sts: '2011-06-15', iam: '2010-05-08' } as const;
+
+/** Asserts what every answer to bad input must be: no 5xx and no stack trace. */
+function expectHandled(res: { status: number; text: string }): void {
+  expect(res.status).toBeLessThan(500);
+  expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules/);
+}
+
+/** A signed JSON 1.1 operation (`body` as JSON, or a string sent as is); never a 5xx, never a stack trace. */
+export async function jsonCall(t: RunningTwin, service: keyof typeof TARGET_PREFIXES, operation: string, body: unknown): Promise<{ status: number; json: Record<string, any>; text: string }> {
+  const res = await signedCall(t, { service, target: `${TARGET_PREFIXES[service]}.${operation}`, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  expectHandled(res);
+  return { status: res.status, json: res.json(), text: res.text };
+}
+
+/** A signed Query action (form-encoded, XML answer) with its error `<Code>`; never a 5xx, never a stack trace. */
+export async function queryCall(t: RunningTwin, service: keyof typeof QUERY_VERSIONS, action: string, params: Record<string, string> = {}): Promise<{ status: number; text: string; code?: string }> {
+  const res = await signedCall(t, { service, body: new URLSearchParams({ Action: action, ...params, Version: QUERY_VERSIONS[service] }).toString(), contentType: 'application/x-www-form-urlencoded' });
+  expectHandled(res);
+  return { status: res.status, text: res.text, code: /<Code>([^<]+)<\/Code>/.exec(res.text)?.[1] };
+}

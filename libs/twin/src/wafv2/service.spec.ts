@@ -1,5 +1,5 @@
 import { startTwin, type RunningTwin } from '../test-support';
-import { signedCall } from '../test-support/signed';
+import { jsonCall, signedCall } from '../test-support/signed';
 
 // AWS WAF (v2) as terraform-provider-aws calls it for aws_wafv2_web_acl, aws_wafv2_web_acl_association and
 // aws_wafv2_web_acl_logging_configuration: AWS's shapes, optimistic locking, and AWS's errors for bad input (never a 5xx).
@@ -13,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function call(operation: string, body: unknown, service: 'wafv2' | 'logs' = 'wafv2'): Promise<{ status: number; json: Json }> {
-  const res = await signedCall(t, { service, target: `${service === 'wafv2' ? 'AWSWAF_20190729' : 'Logs_20140328'}.${operation}`, body: JSON.stringify(body) });
-  expect(res.status).toBeLessThan(500);
-  expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules/);
-  return { status: res.status, json: res.json() };
-}
+const call = (operation: string, body: unknown, service: 'wafv2' | 'logs' = 'wafv2'): Promise<{ status: number; json: Json }> => jsonCall(t, service, operation, body);
 
 async function ok(operation: string, body: unknown, service: 'wafv2' | 'logs' = 'wafv2'): Promise<Json> {
   const res = await call(operation, body, service);
