@@ -66,7 +66,11 @@ async function round(root: string, stackFile: string): Promise<{ steps: Record<s
     // the provider makes no API call at all (the plan would fail if it tried one).
     const floorDir = join(twin.dir, 'floor');
     mkdirSync(floorDir, { recursive: true });
-    copyFileSync(stackFile, join(floorDir, 'cdk.tf.json'));
+    // A data source is read at every plan, even with -refresh=false: the floor stands a literal account in for the
+    // stack's aws_caller_identity, so that it still makes no call.
+    const floorStack = JSON.parse(readFileSync(stackFile, 'utf8')) as Record<string, unknown>;
+    delete floorStack['data'];
+    writeFileSync(join(floorDir, 'cdk.tf.json'), JSON.stringify(floorStack).replace(/\$\{data\.aws_caller_identity\.[\w-]+\.(account_id|id)\}/g, '000000000000'));
     cpSync(join(dirname(stackFile), 'assets'), join(floorDir, 'assets'), { recursive: true });
     writeFileSync(join(floorDir, 'floor_override.tf.json'), JSON.stringify({
       terraform: { backend: { local: { path: 'terraform.tfstate' } } },
