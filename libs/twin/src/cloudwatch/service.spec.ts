@@ -1,4 +1,4 @@
-import { startTwin, type RunningTwin } from '../test-support';
+import { emptyTwinForSuite } from '../test-support';
 import { queryCall } from '../test-support/signed';
 
 // CloudWatch on the twin's endpoint in the protocol terraform-provider-aws 5.100 was recorded using against it: AWS
@@ -6,13 +6,9 @@ import { queryCall } from '../test-support/signed';
 // are kept and read back, never evaluated.
 jest.setTimeout(30_000);
 
-let t: RunningTwin;
-beforeAll(async () => {
-  t = await startTwin({ empty: true, accountId: '123456789012' });
-});
-afterAll(() => t.close());
+const twin = emptyTwinForSuite();
 
-const call = (action: string, params: Record<string, string> = {}) => queryCall(t, 'monitoring', action, params);
+const call = (action: string, params: Record<string, string> = {}) => queryCall(twin(), 'monitoring', action, params);
 
 async function ok(action: string, params: Record<string, string> = {}): Promise<string> {
   const res = await call(action, params);

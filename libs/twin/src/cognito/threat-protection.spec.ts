@@ -1,4 +1,4 @@
-import { startTwin, type RunningTwin } from '../test-support';
+import { emptyTwinForSuite } from '../test-support';
 import { jsonCall } from '../test-support/signed';
 
 // The feature plan (UserPoolTier) and threat protection (UserPoolAddOns.AdvancedSecurityMode) of a user pool, kept and
@@ -7,14 +7,10 @@ jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
 
-let t: RunningTwin;
-beforeAll(async () => {
-  t = await startTwin({ empty: true, accountId: '123456789012' });
-});
-afterAll(() => t.close());
+const twin = emptyTwinForSuite();
 
 const call = async (operation: string, body: unknown): Promise<{ status: number; json: Json }> => {
-  const { status, json } = await jsonCall(t, 'cognito-idp', operation, body);
+  const { status, json } = await jsonCall(twin(), 'cognito-idp', operation, body);
   return { status, json };
 };
 const pool = async (id: string): Promise<Json> => (await call('DescribeUserPool', { UserPoolId: id })).json.UserPool;

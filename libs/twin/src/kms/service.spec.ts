@@ -1,4 +1,4 @@
-import { startTwin, type RunningTwin } from '../test-support';
+import { emptyTwinForSuite } from '../test-support';
 import { jsonCall } from '../test-support/signed';
 
 // KMS's JSON 1.1 API on the twin's endpoint, signed as the provider signs it: every operation terraform-provider-aws
@@ -7,13 +7,9 @@ jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
 
-let t: RunningTwin;
-beforeAll(async () => {
-  t = await startTwin({ empty: true, accountId: '123456789012' });
-});
-afterAll(() => t.close());
+const twin = emptyTwinForSuite();
 
-const call = (operation: string, body: unknown): Promise<{ status: number; json: Json; text: string }> => jsonCall(t, 'kms', operation, body);
+const call = (operation: string, body: unknown): Promise<{ status: number; json: Json; text: string }> => jsonCall(twin(), 'kms', operation, body);
 
 async function ok(operation: string, body: unknown): Promise<Json> {
   const res = await call(operation, body);

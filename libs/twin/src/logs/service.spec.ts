@@ -1,4 +1,4 @@
-import { startTwin, type RunningTwin } from '../test-support';
+import { emptyTwinForSuite } from '../test-support';
 import { jsonCall } from '../test-support/signed';
 
 // CloudWatch Logs' KMS encryption of log groups and its metric filters, as aws_cloudwatch_log_group (kms_key_id) and
@@ -7,13 +7,9 @@ jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
 
-let t: RunningTwin;
-beforeAll(async () => {
-  t = await startTwin({ empty: true, accountId: '123456789012' });
-});
-afterAll(() => t.close());
+const twin = emptyTwinForSuite();
 
-const call = (service: 'logs' | 'kms', operation: string, body: unknown): Promise<{ status: number; json: Json }> => jsonCall(t, service, operation, body);
+const call = (service: 'logs' | 'kms', operation: string, body: unknown): Promise<{ status: number; json: Json }> => jsonCall(twin(), service, operation, body);
 
 async function ok(service: 'logs' | 'kms', operation: string, body: unknown): Promise<Json> {
   const res = await call(service, operation, body);

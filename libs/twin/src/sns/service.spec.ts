@@ -1,17 +1,13 @@
-import { startTwin, type RunningTwin } from '../test-support';
+import { emptyTwinForSuite } from '../test-support';
 import { queryCall } from '../test-support/signed';
 
 // SNS's Query API on the twin's endpoint (form-encoded `Action=...&Version=2010-03-31`, XML answers): the calls
 // terraform-provider-aws 5.100 makes for aws_sns_topic and aws_sns_topic_subscription, and SNS's error codes.
 jest.setTimeout(30_000);
 
-let t: RunningTwin;
-beforeAll(async () => {
-  t = await startTwin({ empty: true, accountId: '123456789012' });
-});
-afterAll(() => t.close());
+const twin = emptyTwinForSuite();
 
-const call = (action: string, params: Record<string, string> = {}) => queryCall(t, 'sns', action, params);
+const call = (action: string, params: Record<string, string> = {}) => queryCall(twin(), 'sns', action, params);
 
 async function ok(action: string, params: Record<string, string> = {}): Promise<string> {
   const res = await call(action, params);

@@ -156,3 +156,19 @@ export async function frontDoor(target: () => string): Promise<{ server: Server;
       }),
   };
 }
+
+/**
+ * An empty twin account (account 123456789012) for the whole suite: started before the first test, closed after
+ * the last. Returns a getter, since the twin exists only once `beforeAll` has run.
+ */
+export function emptyTwinForSuite(): () => RunningTwin {
+  let t: RunningTwin | undefined;
+  beforeAll(async () => {
+    t = await startTwin({ empty: true, accountId: '123456789012' });
+  });
+  afterAll(() => t?.close());
+  return () => {
+    if (!t) throw new Error('the twin starts in beforeAll: call the getter inside a test');
+    return t;
+  };
+}

@@ -1,4 +1,4 @@
-import { startTwin, type RunningTwin } from '../test-support';
+import { emptyTwinForSuite } from '../test-support';
 import { jsonCall, signedCall } from '../test-support/signed';
 
 // AWS WAF (v2) as terraform-provider-aws calls it for aws_wafv2_web_acl, aws_wafv2_web_acl_association and
@@ -7,13 +7,9 @@ jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
 
-let t: RunningTwin;
-beforeAll(async () => {
-  t = await startTwin({ empty: true, accountId: '123456789012' });
-});
-afterAll(() => t.close());
+const twin = emptyTwinForSuite();
 
-const call = (operation: string, body: unknown, service: 'wafv2' | 'logs' = 'wafv2'): Promise<{ status: number; json: Json }> => jsonCall(t, service, operation, body);
+const call = (operation: string, body: unknown, service: 'wafv2' | 'logs' = 'wafv2'): Promise<{ status: number; json: Json }> => jsonCall(twin(), service, operation, body);
 
 async function ok(operation: string, body: unknown, service: 'wafv2' | 'logs' = 'wafv2'): Promise<Json> {
   const res = await call(operation, body, service);
@@ -22,7 +18,7 @@ async function ok(operation: string, body: unknown, service: 'wafv2' | 'logs' = 
 }
 
 async function apigw(method: string, path: string, body?: unknown): Promise<Json> {
-  const res = await signedCall(t, { service: 'apigateway', method, path, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
+  const res = await signedCall(twin(), { service: 'apigateway', method, path, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
   expect(res.status).toBeLessThan(300);
   return res.text === '' ? {} : res.json();
 }
