@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeWithTerraform, EmptyTwin, expectCleanPlan, plannedActions, TwinStack } from '../test/twin-terraform';
 
@@ -23,7 +23,7 @@ describeWithTerraform('observability resources applied to an empty twin by real 
   let twin: EmptyTwin;
   let stack: TwinStack;
   const base = (): Json => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Json;
-  const state = () => stack.terraform('state', 'list').stdout.trim().split('\n').filter((l) => l !== '').sort();
+  const state = () => stack.stateList();
 
   beforeAll(async () => {
     twin = await EmptyTwin.start();
@@ -69,16 +69,9 @@ describeWithTerraform('observability resources applied to an empty twin by real 
   });
 
   it('destroys everything: the provider then reads every resource of the old state as gone, and the twin lists no log group', async () => {
-    const saved = join(stack.workDir, 'before-destroy.tfstate');
-    copyFileSync(join(stack.workDir, 'terraform.tfstate'), saved);
-    expect(stack.target('destroy')).toBe(0);
-    expect(state()).toEqual([]);
     // The state from before the destroy, refreshed by the real provider: every resource it names reads as deleted (a
     // KMS key pending deletion counts as gone, as the provider treats it), so nothing Terraform made is left.
-    copyFileSync(saved, join(stack.workDir, 'terraform.tfstate'));
-    const refresh = stack.terraform('apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color');
-    expect(refresh.status).toBe(0);
-    expect(state()).toEqual(['data.aws_caller_identity.Current']);
+    expect(stack.destroyThenRefreshOldState()).toEqual({ destroyed: [], refreshed: ['data.aws_caller_identity.Current'] });
     const { endpoint, accessKeyId, secretAccessKey } = twin.account;
     const logs = new CloudWatchLogsClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
     try {

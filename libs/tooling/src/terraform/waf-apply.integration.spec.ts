@@ -1,5 +1,5 @@
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describeWithTerraform, EmptyTwin, expectCleanPlan, plannedActions, TwinStack } from '../test/twin-terraform';
@@ -40,7 +40,7 @@ describeWithTerraform('WAF and threat protection applied to an empty twin by rea
   let twin: EmptyTwin;
   let stack: TwinStack;
   const base = (): Json => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Json;
-  const state = () => stack.terraform('state', 'list').stdout.trim().split('\n').filter((l) => l !== '').sort();
+  const state = () => stack.stateList();
   const tfstate = (): Json[] => (JSON.parse(readFileSync(join(stack.workDir, 'terraform.tfstate'), 'utf8')) as Json)['resources'] as Json[];
   const attributes = (type: string, name: string): Json => tfstate().find((r) => r['type'] === type && r['name'] === name)?.['instances'][0]['attributes'] as Json;
 
@@ -97,13 +97,6 @@ describeWithTerraform('WAF and threat protection applied to an empty twin by rea
   });
 
   it('destroys everything: the provider then reads the web ACL, association and logging of the old state as gone', () => {
-    const saved = join(stack.workDir, 'before-destroy.tfstate');
-    copyFileSync(join(stack.workDir, 'terraform.tfstate'), saved);
-    expect(stack.target('destroy')).toBe(0);
-    expect(state()).toEqual([]);
-    copyFileSync(saved, join(stack.workDir, 'terraform.tfstate'));
-    const refresh = stack.terraform('apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color');
-    expect(refresh.status).toBe(0);
-    expect(state()).toEqual([]);
+    expect(stack.destroyThenRefreshOldState()).toEqual({ destroyed: [], refreshed: [] });
   });
 });

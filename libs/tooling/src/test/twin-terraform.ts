@@ -2,7 +2,7 @@
 // apply: an empty twin in a child process (its CLI, as a user starts it), the terraform targets' own code for the twin
 // configuration, and `terraform plan -detailed-exitcode` / `show -json` where a test needs the plan itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmptyTwin } from '../terraform/empty-twin';
@@ -97,6 +97,26 @@ export class TwinStack {
   }
 
   /** `terraform <args>` in the working directory, with the twin configuration's environment; output captured. */
+  /** The addresses in the stack's state, sorted. */
+  stateList(): string[] {
+    return this.terraform('state', 'list').stdout.trim().split('\n').filter((l) => l !== '').sort();
+  }
+
+  /**
+   * Destroys the stack, then refreshes the state from before the destroy with the real provider: what that state
+   * still lists afterwards is what the provider can still read (nothing, for a clean destroy; data sources stay).
+   */
+  destroyThenRefreshOldState(): { destroyed: string[]; refreshed: string[] } {
+    const saved = join(this.workDir, 'before-destroy.tfstate');
+    copyFileSync(join(this.workDir, 'terraform.tfstate'), saved);
+    if (this.target('destroy') !== 0) throw new Error(`destroy failed:\n${this.lines.join('\n')}`);
+    const destroyed = this.stateList();
+    copyFileSync(saved, join(this.workDir, 'terraform.tfstate'));
+    const refresh = this.terraform('apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color');
+    if (refresh.status !== 0) throw new Error(`refreshing the old state failed:\n${refresh.stderr}`);
+    return { destroyed, refreshed: this.stateList() };
+  }
+
   terraform(...args: string[]): { status: number; stdout: string; stderr: string } {
     const { cwd, env } = twinRun(this.twin.account, this.stackDir, this.workDir, process.env);
     const res = spawnSync('terraform', args, { cwd, env: { ...env, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
