@@ -3,6 +3,7 @@ import { httpsOnlyServer } from './tls/https-only';
 import { ensureTls, type TwinTls } from './tls/local-ca';
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ApiGatewayOptions, ApiGatewayTwin, buildApiGateway } from './apigw/api-gateway';
 import { ApiGatewayControl } from './apigw/control/service';
 import { apiGatewayRestService } from './apigw/control/routes';
@@ -114,9 +115,11 @@ export interface TwinConfig {
   readonly onLambdaLog?: (line: string) => void;
   /**
    * Instances a function runs at most at once (each one invocation at a time, as on Lambda); further calls queue.
-   * Lambda scales far beyond; on a developer's machine more processes than this only contend for the same cores
-   * (measured with `npm run bench:twin`: 50 instances answered about half the requests 8 did, at five times the p99).
-   * @default 8
+   * Lambda scales far beyond; on a developer's machine more processes than its cores only contend for them
+   * (measured with `npm run bench:twin` on 2 cores: 50 instances answered about half the requests 8 did, and 3
+   * instances about 30 % more than 8, at two thirds of the p99). Handlers that mostly wait (on a slow downstream
+   * call, say) serve more calls at once with more: `twin --lambda-instances N`.
+   * @default - the machine's cores + 1 (`os.availableParallelism()`), at most 8
    */
   readonly lambdaMaxInstances?: number;
   /**
@@ -183,7 +186,7 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
     const apiGatewayControl = new ApiGatewayControl(store, clock);
     const waf = new WafService(store, apiGatewayControl.wafResources, (region, name) => logs.group(region, name) !== undefined);
     const json = [cognitoJsonService(service, new CognitoControl(store, clock, directory)), logsJsonService(logs), kmsJsonService(kms), wafJsonService(waf)];
-    const runtime = new LambdaRuntime({ dataDir: config.dataDir, maxConcurrency: config.lambdaMaxInstances ?? 8, onLog: config.onLambdaLog ?? ((line) => process.stdout.write(`${line}\n`)) });
+    const runtime = new LambdaRuntime({ dataDir: config.dataDir, maxConcurrency: config.lambdaMaxInstances ?? defaultLambdaInstances(), onLog: config.onLambdaLog ?? ((line) => process.stdout.write(`${line}\n`)) });
     closers.push(() => runtime.close());
     const lambda = new LambdaControl(store, clock, config.dataDir, {
       register: (fn) => runtime.register({ name: fn.name, arn: fn.arn, zip: fn.zip, handler: fn.handler, runtime: fn.runtime as FunctionConfig['runtime'], memoryMB: fn.memoryMB, timeoutSeconds: fn.timeoutSeconds, environment: fn.environment }),
@@ -212,9 +215,8 @@ export async function buildApp(config: TwinConfig): Promise<TwinApp> {
       ...config.apiGateway,
       // The functions the twin runs, found by ARN or name and allowed by their resource policy, as API Gateway calls them.
       lambda: (key, sourceArn) => {
-        const fn = lambda.find(key);
-        if (!fn) return undefined;
-        return lambda.allowsInvoke(fn.region, fn.name, sourceArn) ? runtime.handler(fn.name) : 'forbidden';
+        const fn = lambda.invokeTarget(key, sourceArn);
+        return fn === undefined || fn === 'forbidden' ? fn : runtime.handler(fn.name);
       },
     });
     warnings.push(...apiGateway.warnings(), ...threatProtectionWarnings(store));
@@ -395,4 +397,9 @@ function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
       .send(errorPage(nonce, 'not_found', 'No hosted UI page here. Check the domain prefix and the path (login, oauth2/authorize, oauth2/token, oauth2/userInfo, oauth2/revoke, logout).'));
   }
   return reply.code(404).headers({ 'content-type': 'application/json' }).send(JSON.stringify({ message: `No twin endpoint at ${request.method} ${request.url.split('?')[0].slice(0, 200)}.` }));
+}
+
+/** Instances per function unless configured: one per core and one more (a CPU-bound handler keeps each busy), at most 8. */
+export function defaultLambdaInstances(): number {
+  return Math.min(8, availableParallelism() + 1);
 }

@@ -75,7 +75,7 @@ describe('twin CLI', () => {
   }, 90_000);
 
   it('refuses bad arguments with the usage and exit code 2', async () => {
-    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--stack'], ['--colour', 'blue'], ['--stack', '../etc'], ['--empty', '--stack', 'dev'], ['--empty', 'yes']]) {
+    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--stack'], ['--colour', 'blue'], ['--stack', '../etc'], ['--empty', '--stack', 'dev'], ['--empty', 'yes'], ['--lambda-instances', '0'], ['--lambda-instances', '51'], ['--lambda-instances', 'many']]) {
       const r = run(args);
       expect(await r.exit).toBe(2);
       expect(r.err()).toMatch(/^twin: .+\n\nusage: twin --stack <name>/);
@@ -127,7 +127,7 @@ describe('twin CLI', () => {
     const synth = runEntry([join(__dirname, '../../function/src/test/lambda-stack.fixture.ts'), '--outdir', join(dir, 'synth')]);
     expect(await synth.exit).toBe(0);
     const file = join(dir, 'synth', 'stacks', 'lambda', 'cdk.tf.json');
-    const r = run(['--stack', 'lambda', '--stack-file', file, '--port', '0', '--data-dir', join(dir, 'data')]);
+    const r = run(['--stack', 'lambda', '--stack-file', file, '--port', '0', '--data-dir', join(dir, 'data'), '--lambda-instances', '2']);
     const out = await ready(r);
     const invoke = /REST API lambda-test-api \([a-z0-9]+\), stage v1: (\S+)/.exec(out)?.[1];
     expect((await (await fetch(`${invoke}/hello`)).json())).toEqual({ message: 'hello world' });

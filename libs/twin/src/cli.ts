@@ -11,6 +11,7 @@ import { ofTwinScheme } from './shared/scheme';
 import { TlsError } from './tls/local-ca';
 
 const USAGE = `usage: twin --stack <name> [--tls] [--port N] [--data-dir DIR] [--outputs-file FILE] [--stack-file FILE] [--timings-file FILE]
+                  [--lambda-instances N]
        twin --empty [--tls] [--port N] [--data-dir DIR] [--outputs-file FILE] [--timings-file FILE]
        twin map-outputs --terraform-outputs FILE --twin-outputs FILE --out FILE
 
@@ -33,6 +34,8 @@ the credentials its outputs file names, and what they create is served at once.
                         twin_ca_file with --tls)
   --stack-file FILE     run this cdk.tf.json instead of the synthesized one
   --timings-file FILE   append one JSON line per AWS API call answered (service, operation, status, ms)
+  --lambda-instances N  instances a Lambda function runs at once, 1 to 50; more   default: cores + 1, at most 8
+                        calls wait (raise it for handlers that mostly wait on I/O)
 
 A running twin also keeps its outputs in <data-dir>/twin-outputs.json, where \`nx run <env>:deploy:twin\` finds it.
 With a stack, it applies the stack file again whenever it changes (nx run <env>:synth): no restart needed.
@@ -48,9 +51,10 @@ interface Options {
   stackFile?: string;
   timingsFile?: string;
   tls: boolean;
+  lambdaInstances?: number;
 }
 
-const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, tls: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' }, 'timings-file': { type: 'string' } } as const;
+const FLAGS = { stack: { type: 'string' }, empty: { type: 'boolean' }, tls: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'outputs-file': { type: 'string' }, 'stack-file': { type: 'string' }, 'timings-file': { type: 'string' }, 'lambda-instances': { type: 'string' } } as const;
 
 function parse(args: string[]): Options | 'help' {
   const { values, help } = parseFlags(args, FLAGS);
@@ -60,7 +64,14 @@ function parse(args: string[]): Options | 'help' {
   if (stack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - and _)`);
   const port = Number(values.port ?? '0');
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
-  return { stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'], timingsFile: values['timings-file'], tls: values.tls === true };
+  const instances = values['lambda-instances'];
+  if (instances !== undefined && (!/^\d+$/.test(instances) || Number(instances) < 1 || Number(instances) > 50)) {
+    throw new UsageError(`--lambda-instances ${JSON.stringify(instances)} is not a number of instances (1 to 50, as many as Lambda's burst gives a function here)`);
+  }
+  return {
+    stack, port, dataDir: values['data-dir'], outputsFile: values['outputs-file'], stackFile: values['stack-file'], timingsFile: values['timings-file'], tls: values.tls === true,
+    ...(instances !== undefined ? { lambdaInstances: Number(instances) } : {}),
+  };
 }
 
 /**
@@ -96,7 +107,7 @@ async function serve(opts: Options): Promise<number> {
   let twin: TwinApp;
   try {
     const timings = opts.timingsFile ? createWriteStream(resolve(opts.timingsFile), { flags: 'a' }) : undefined;
-    twin = await buildApp({ stack: stackFile, dataDir, tls: opts.tls, onMessage: printMessage, onAwsCall: timings ? (r) => timings.write(`${JSON.stringify(r)}\n`) : undefined });
+    twin = await buildApp({ stack: stackFile, dataDir, tls: opts.tls, onMessage: printMessage, onAwsCall: timings ? (r) => timings.write(`${JSON.stringify(r)}\n`) : undefined, lambdaMaxInstances: opts.lambdaInstances });
   } catch (err) {
     if (err instanceof StackError || err instanceof DataDirError || err instanceof TlsError) {
       process.stderr.write(`twin: ${err.message}\n`);

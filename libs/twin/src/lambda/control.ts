@@ -346,6 +346,29 @@ export class LambdaControl {
     return found ? { region: found.doc.configuration.FunctionArn.split(':')[3], name: key } : undefined;
   }
 
+  /**
+   * The function an API Gateway integration calls from `sourceArn`, as {@link find} and {@link allowsInvoke} decide
+   * (`'forbidden'` when its resource policy does not let API Gateway in). Every call of a Lambda route asks, so the
+   * decision is remembered until the next write to the store: a created, changed or deleted function or permission
+   * is such a write, and the next call decides afresh.
+   */
+  invokeTarget(key: string, sourceArn: string): { region: string; name: string } | 'forbidden' | undefined {
+    if (this.decidedAt !== this.store.generation) {
+      this.decided.clear();
+      this.decidedAt = this.store.generation;
+    }
+    const memo = `${key}\n${sourceArn}`;
+    if (this.decided.has(memo)) return this.decided.get(memo);
+    const fn = this.find(key);
+    const decision = !fn ? undefined : this.allowsInvoke(fn.region, fn.name, sourceArn) ? fn : 'forbidden';
+    // Source ARNs carry the request's path: a bound keeps a crawl of many paths from growing the map.
+    if (this.decided.size >= 1024) this.decided.clear();
+    this.decided.set(memo, decision);
+    return decision;
+  }
+  private readonly decided = new Map<string, { region: string; name: string } | 'forbidden' | undefined>();
+  private decidedAt = -1;
+
   /** Whether an API Gateway integration may invoke the function from `sourceArn`, by the function's resource policy. */
   allowsInvoke(region: string, name: string, sourceArn: string): boolean {
     const rec = this.record(region, name);

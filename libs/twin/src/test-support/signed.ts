@@ -5,7 +5,7 @@ import { iso, signatureOf } from '../aws/sigv4';
 import type { RunningTwin } from './twin';
 
 export interface SignedCall {
-  readonly service: 'cognito-idp' | 'logs' | 'apigateway' | 'sts' | 'iam' | 'kms' | 'sns' | 'monitoring' | 'wafv2';
+  readonly service: 'cognito-idp' | 'logs' | 'apigateway' | 'sts' | 'iam' | 'kms' | 'sns' | 'monitoring' | 'wafv2' | 'lambda';
   readonly method?: string;
   /** Path and query, e.g. `/restapis/abc`; `/` for JSON 1.1 and Query services. */
   readonly path?: string;
