@@ -21,8 +21,12 @@
 //   under the invocation that wrote it.
 //
 // Wire protocol (JSON over the IPC channel):
-//   parent -> child  { t: 'invoke', id, event: <JSON text>, deadline: <epoch ms>, arn }
+//   parent -> child  { t: 'invoke', id, event: <JSON text>, deadline?: <epoch ms>, timeoutMs, arn }
+//                    (without a deadline, the invocation was sent ahead while another ran: it starts, with its
+//                    deadline timeoutMs from then, as soon as the one before it is reported)
+//                    { t: 'cancel', id } (gives back the invocation sent ahead, unless it has started)
 //   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'result', id, ok, body | e, rss, fatal? }
+//                    { t: 'cancelled', id }
 //                    { t: 'console', ts, rid, level, msg } | { t: 'out', s: 'out' | 'err', x }
 // `rss` is the peak resident set size in KiB (Lambda's "Max Memory Used").
 //
@@ -255,9 +259,12 @@ process.on('unhandledRejection', (reason) => {
   fatal('Unhandled Promise Rejection', new RuntimeError('Runtime.UnhandledPromiseRejection', message), 128);
 });
 
+// The invocation sent ahead while another ran, and the one about to start (between a result and its start).
+let ahead;
+let starting;
 function invoke(m) {
   const id = String(m.id);
-  const deadline = Number(m.deadline);
+  const deadline = m.deadline === undefined || m.deadline === null ? now() + Number(m.timeoutMs) : Number(m.deadline);
   requestId = id;
   let posted = false;
   let completeInvoked = false;
@@ -274,6 +281,15 @@ function invoke(m) {
     } catch {}
     message.rss = peakRss();
     post(message, after);
+    if (ahead && !message.fatal) {
+      starting = ahead;
+      ahead = undefined;
+      setImmediate(() => {
+        const m = starting;
+        starting = undefined;
+        invoke(m);
+      });
+    }
   };
   const postError = (err, logged, after, fatalExit) => {
     if (logged !== false) logError('Invoke Error', err);
@@ -364,7 +380,16 @@ function invoke(m) {
 }
 
 process.on('message', (m) => {
-  if (m && typeof m === 'object' && m.t === 'invoke' && !initializing && current === undefined) invoke(m);
+  if (m && typeof m === 'object' && m.t === 'cancel') {
+    if (ahead && ahead.id === m.id) {
+      ahead = undefined;
+      post({ t: 'cancelled', id: m.id });
+    }
+    return;
+  }
+  if (!m || typeof m !== 'object' || m.t !== 'invoke' || initializing) return;
+  if (current === undefined && ahead === undefined && starting === undefined) invoke(m);
+  else if (ahead === undefined) ahead = m;
 });
 
 try {

@@ -278,6 +278,72 @@ describe('instances', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(600);
   });
 
+  describe('with every instance busy and no more allowed, the next call is sent ahead to a busy one', () => {
+    /** Answers when it started and how much time it had then; sleeps `ms`, or exits after it with `exit`. */
+    const TIMED = `
+export const handler = async (event, context) => {
+  const remaining = context.getRemainingTimeInMillis();
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, event.ms ?? 0));
+  if (event.exit) process.exit(1);
+  return { pid: process.pid, requestId: context.awsRequestId, remaining, started };
+};
+`;
+    type Timed = { pid: number; requestId: string; remaining: number; started: number };
+    beforeEach(async () => {
+      await runtime.close();
+      open({ maxConcurrency: 1 });
+    });
+
+    it('runs it once the one before is reported, one at a time, each with its full timeout and its own log lines', async () => {
+      runtime.register(functionOf('ahead', { 'index.mjs': TIMED }, { timeoutSeconds: 3 }));
+      const ids = ['a-1', 'a-2', 'a-3', 'a-4'];
+      const results = (await Promise.all(ids.map((requestId) => runtime.invoke('ahead', { ms: 300 }, { requestId })))) as Timed[];
+      expect(results.map((r) => r.requestId)).toEqual(ids);
+      expect(new Set(results.map((r) => r.pid)).size).toBe(1);
+      for (let i = 1; i < results.length; i++) expect(results[i].started - results[i - 1].started).toBeGreaterThanOrEqual(295);
+      // The deadline counts from the start, not from when the call was sent: the fourth waited 900 ms.
+      for (const r of results) expect(r.remaining).toBeGreaterThan(2_800);
+      const order = logFile('ahead').split('\n').map((l) => /\t(START|END|REPORT) RequestId: (\S+)/.exec(l)).filter(Boolean).map((m) => `${m?.[1]} ${m?.[2]}`);
+      expect(order).toEqual(ids.flatMap((id) => [`START ${id}`, `END ${id}`, `REPORT ${id}`]));
+    });
+
+    it('runs it on the new code when the code changes before it started: the busy instance gives it back', async () => {
+      const version = (v: string) => functionOf('ahead-deploy', { 'index.mjs': TIMED.replace('return { pid', `return { version: '${v}', pid`) }, { timeoutSeconds: 3 });
+      runtime.register(version('v1'));
+      const first = runtime.invoke('ahead-deploy', { ms: 400 }, { requestId: 'd-1' }) as Promise<Timed & { version: string }>;
+      const second = runtime.invoke('ahead-deploy', {}, { requestId: 'd-2' }) as Promise<Timed & { version: string }>;
+      await new Promise((r) => setTimeout(r, 150));
+      runtime.register(version('v2'));
+      const [a, b] = await Promise.all([first, second]);
+      expect(a).toMatchObject({ requestId: 'd-1', version: 'v1' });
+      expect(b).toMatchObject({ requestId: 'd-2', version: 'v2' });
+      expect(b.pid).not.toBe(a.pid);
+      expect(logFile('ahead-deploy').match(/START RequestId: d-2/g)).toHaveLength(1);
+    });
+
+    it('gives it to a fresh instance, untouched, when the busy one exits', async () => {
+      runtime.register(functionOf('ahead-exit', { 'index.mjs': TIMED }, { timeoutSeconds: 3 }));
+      const first = runtime.invoke('ahead-exit', { ms: 300, exit: true }, { requestId: 'x-1' });
+      const second = runtime.invoke('ahead-exit', {}, { requestId: 'x-2' }) as Promise<Timed>;
+      expect(await failure(first)).toMatchObject({ errorType: 'Runtime.ExitError', requestId: 'x-1' });
+      const ok = await second;
+      expect(ok).toMatchObject({ requestId: 'x-2' });
+      expect(ok.remaining).toBeGreaterThan(2_800);
+      expect(logFile('ahead-exit').match(/START RequestId: x-2/g)).toHaveLength(1);
+    });
+
+    it('gives it to a fresh instance, untouched, when the busy one times out', async () => {
+      runtime.register(functionOf('ahead-slow', { 'index.mjs': TIMED }, { timeoutSeconds: 1 }));
+      const first = runtime.invoke('ahead-slow', { ms: 5_000 }, { requestId: 's-1' });
+      const second = runtime.invoke('ahead-slow', {}, { requestId: 's-2' }) as Promise<Timed>;
+      expect(await failure(first)).toMatchObject({ name: 'FunctionTimeout', requestId: 's-1' });
+      const ok = await second;
+      expect(ok).toMatchObject({ requestId: 's-2' });
+      expect(ok.remaining).toBeGreaterThan(800);
+    });
+  });
+
   it('picks up new code without a restart: idle instances stop, busy ones finish first', async () => {
     const version = (v: string) => functionOf('deploy', { 'index.mjs': MISBEHAVING.replace('return { pid', `return { version: '${v}', pid`) });
     runtime.register(version('v1'));
