@@ -23,10 +23,12 @@
 // Wire protocol (JSON over the IPC channel):
 //   parent -> child  { t: 'invoke', id, event: <JSON text>, deadline?: <epoch ms>, timeoutMs, arn }
 //                    (without a deadline, the invocation was sent ahead while another ran: it starts, with its
-//                    deadline timeoutMs from then, as soon as the one before it is reported)
+//                    deadline timeoutMs from then, the moment the one before it is reported, and that result says
+//                    so with started: <its id>; unless the one before ended too close to its own deadline, see
+//                    AHEAD_GRACE_MS, then the result leaves it out and the invocation goes back to the twin)
 //                    { t: 'cancel', id } (gives back the invocation sent ahead, unless it has started)
-//   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'result', id, ok, body | e, rss, fatal? }
-//                    { t: 'cancelled', id }
+//   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'cancelled', id }
+//                    { t: 'result', id, ok, body | e, rss, fatal?, started? }
 //                    { t: 'console', ts, rid, level, msg } | { t: 'out', s: 'out' | 'err', x }
 // `rss` is the peak resident set size in KiB (Lambda's "Max Memory Used").
 //
@@ -259,9 +261,14 @@ process.on('unhandledRejection', (reason) => {
   fatal('Unhandled Promise Rejection', new RuntimeError('Runtime.UnhandledPromiseRejection', message), 128);
 });
 
-// The invocation sent ahead while another ran, and the one about to start (between a result and its start).
+// The invocation sent ahead while another ran.
 let ahead;
-let starting;
+// An invocation sent ahead starts only if the one before ended at least this long before its deadline: the twin's
+// timer for that one runs out at the deadline, and must never kill an instance that has begun the next (which would
+// then run twice). A twin slower than this to read a result is the one case left; it gives the invocation back.
+function aheadGraceMs(timeoutMs) {
+  return Math.min(1000, timeoutMs / 4);
+}
 function invoke(m) {
   const id = String(m.id);
   const deadline = m.deadline === undefined || m.deadline === null ? now() + Number(m.timeoutMs) : Number(m.deadline);
@@ -280,16 +287,12 @@ function invoke(m) {
       if (channel) channel.ref();
     } catch {}
     message.rss = peakRss();
+    const next = ahead;
+    ahead = undefined;
+    if (next && !message.fatal && deadline - now() > aheadGraceMs(Number(m.timeoutMs))) message.started = next.id;
     post(message, after);
-    if (ahead && !message.fatal) {
-      starting = ahead;
-      ahead = undefined;
-      setImmediate(() => {
-        const m = starting;
-        starting = undefined;
-        invoke(m);
-      });
-    }
+    // At once, in the same turn: no leftover of the one before can fail it before it has started.
+    if (message.started !== undefined) invoke(next);
   };
   const postError = (err, logged, after, fatalExit) => {
     if (logged !== false) logError('Invoke Error', err);
@@ -388,8 +391,13 @@ process.on('message', (m) => {
     return;
   }
   if (!m || typeof m !== 'object' || m.t !== 'invoke' || initializing) return;
-  if (current === undefined && ahead === undefined && starting === undefined) invoke(m);
-  else if (ahead === undefined) ahead = m;
+  if (m.deadline !== undefined && m.deadline !== null) {
+    if (current === undefined) invoke(m);
+    return;
+  }
+  // Sent ahead: kept for when the current one is reported. One that finds this instance done already is dropped,
+  // as the result it sent said nothing of it: the twin gives it to an instance itself.
+  if (current !== undefined && ahead === undefined) ahead = m;
 });
 
 try {

@@ -152,6 +152,8 @@ interface Instance {
    * it as soon as it has reported the current one, without waiting for the twin to hand it over (see {@link sendAhead}).
    */
   next: Invocation | undefined;
+  /** A cancel of `next` is on its way to the child. */
+  recalling: boolean;
   lastRequestId: string | undefined;
   /** Init duration, reported in the REPORT line of its first invocation. */
   initMs: number | undefined;
@@ -260,7 +262,6 @@ export class LambdaRuntime {
     state.current = undefined;
     this.retire(state, gen);
     for (const inv of state.queue.splice(0)) this.settle(inv, notFound(name));
-    for (const g of state.generations) for (const inst of g.instances) if (inst.next) this.settle(inst.next, notFound(name));
     this.sweep(state);
     return true;
   }
@@ -370,7 +371,10 @@ export class LambdaRuntime {
     for (const inst of gen.instances) {
       if (inst.state === 'idle') this.stop(inst);
       // A call sent ahead runs the new code: the child gives it back unless it has started it already.
-      else if (inst.next) this.post(inst, { t: 'cancel', id: inst.next.requestId });
+      else if (inst.next && !inst.recalling) {
+        inst.recalling = true;
+        this.post(inst, { t: 'cancel', id: inst.next.requestId });
+      }
     }
     if (gen.instances.size === 0) state.generations.delete(gen);
   }
@@ -411,6 +415,7 @@ export class LambdaRuntime {
       state: 'starting',
       invocation: inv,
       next: undefined,
+      recalling: false,
       lastRequestId: undefined,
       initMs: undefined,
       initReported: false,
@@ -517,7 +522,7 @@ export class LambdaRuntime {
     inst.invocation = inv;
     inv.startedAt = performance.now();
     this.line(inst, `START RequestId: ${inv.requestId} Version: $LATEST`);
-    inv.timer = setTimeout(() => this.timedOut(inst, inv, code.timeoutSeconds), code.timeoutSeconds * 1000);
+    if (!inv.settled) inv.timer = setTimeout(() => this.timedOut(inst, inv, code.timeoutSeconds), code.timeoutSeconds * 1000);
   }
 
   /**
@@ -529,6 +534,7 @@ export class LambdaRuntime {
    */
   private sendAhead(inst: Instance, inv: Invocation): void {
     inst.next = inv;
+    inst.recalling = false;
     this.send(inst, inv, undefined);
   }
 
@@ -552,6 +558,7 @@ export class LambdaRuntime {
   private recall(inst: Instance): void {
     const next = inst.next;
     inst.next = undefined;
+    inst.recalling = false;
     if (next && !next.settled) inst.fn.queue.unshift(next);
   }
 
@@ -563,6 +570,17 @@ export class LambdaRuntime {
     }
     inst.state = 'idle';
     this.pump(inst.fn);
+    if (inst.state === 'idle' && inst.fn.queue.length === 0) {
+      // Idle with nothing queued while a call waits on a busy instance (behind a slow call, or a call of the function
+      // to itself): that instance is asked to give it back, and this one takes it (see 'cancelled').
+      for (const other of inst.gen.instances) {
+        if (other.next && !other.recalling) {
+          other.recalling = true;
+          this.post(other, { t: 'cancel', id: other.next.requestId });
+          break;
+        }
+      }
+    }
   }
 
   /** A message from a child; anything malformed is ignored. */
@@ -645,13 +663,16 @@ export class LambdaRuntime {
           return;
         }
         const next = inst.next;
-        if (next) {
+        if (next && m['started'] === next.requestId) {
           // The child has started the call sent ahead (a settled one too: its result is dropped).
           inst.next = undefined;
+          inst.recalling = false;
           this.begin(inst, next);
           this.pump(inst.fn);
           return;
         }
+        // Not started (the one before ended too close to its deadline): back to the queue, for this instance too.
+        this.recall(inst);
         this.becomeIdle(inst);
         return;
       }
@@ -694,8 +715,8 @@ export class LambdaRuntime {
     clearTimeout(inst.initTimer);
     this.flush(inst);
     const inv = inst.invocation;
+    if (inv) clearTimeout(inv.timer);
     if (inv && !inv.settled) {
-      clearTimeout(inv.timer);
       const reason = exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${signal ? `signal: ${SIGNAL_NAMES[signal] ?? signal}` : `exit status ${exitCode}`}`;
       const message = `RequestId: ${inv.requestId} Error: ${reason}`;
       if (inst.state === 'starting') {
