@@ -267,9 +267,16 @@ export class LambdaRuntime {
   }
 
   /** A handler for API Gateway's AWS_PROXY integration: each call is an invocation with a fresh request id. */
-  handler(name: string): LambdaHandler {
-    return (event) => this.invoke(name, event);
+  handler(name: string): LambdaHandler & { readonly serializesEvent: true } {
+    let h = this.handlers.get(name);
+    if (!h) {
+      // The event crosses as JSON (invoke): a caller need not copy what it hands over.
+      h = Object.assign((event: Record<string, unknown>) => this.invoke(name, event), { serializesEvent: true as const });
+      this.handlers.set(name, h);
+    }
+    return h;
   }
+  private readonly handlers = new Map<string, LambdaHandler & { readonly serializesEvent: true }>();
 
   /**
    * Invokes a function synchronously (RequestResponse): resolves with the handler's result as it crosses JSON
