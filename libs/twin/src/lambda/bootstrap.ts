@@ -21,7 +21,7 @@
 //   under the invocation that wrote it.
 //
 // Wire protocol (JSON over the IPC channel):
-//   parent -> child  { t: 'invoke', id, event: <JSON text>, deadline?: <epoch ms>, timeoutMs, arn }
+//   parent -> child  { t: 'invoke', id, event: <JSON text, or the event itself>, deadline?: <epoch ms>, timeoutMs, arn }
 //                    (without a deadline, the invocation was sent ahead while another ran: it starts, with its
 //                    deadline timeoutMs from then, the moment the one before it is reported, and that result says
 //                    so with started: <its id>; unless the one before ended too close to its own deadline, see
@@ -375,7 +375,7 @@ function invoke(m) {
     if (channel) channel.unref();
   } catch {}
   try {
-    const result = handler(parse(m.event), context, callback);
+    const result = handler(typeof m.event === 'string' ? parse(m.event) : m.event, context, callback);
     if (result && result.then && typeof result.then === 'function') result.then(succeed, fail).catch(fail);
   } catch (err) {
     callback(err);

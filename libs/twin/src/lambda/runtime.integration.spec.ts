@@ -489,4 +489,17 @@ export const handler = async (event, context) => {
     expect(bodyA.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(bodyA.id).not.toBe(bodyB.id);
   });
+
+  it("hands API Gateway's event over as JSON would, and measures a large body against the 6 MB request quota", async () => {
+    runtime.register(functionOf('echo', { 'index.mjs': 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ event, size: (event.body ?? "").length }) });' }));
+    const handler = runtime.handler('echo');
+    const event = { ...PROXY_EVENT_V1, headers: { ...PROXY_EVENT_V1.headers, gone: undefined }, body: 'é"\\\n'.repeat(10) };
+    const small = (await handler(event, {})) as { body: string };
+    expect(JSON.parse(small.body).event).toEqual(JSON.parse(JSON.stringify(event)));
+    // Over the plain-event limit (512 KB): measured, and sent.
+    expect(JSON.parse(((await handler({ body: 'x'.repeat(600 * 1024) }, {})) as { body: string }).body).size).toBe(600 * 1024);
+    // Escaped, a body of 1.2 M quotes is 2.4 MB; 3.5 M of them are 7 MB: over the quota.
+    expect(JSON.parse(((await handler({ body: '"'.repeat(1_200_000) }, {})) as { body: string }).body).size).toBe(1_200_000);
+    expect(await failure(handler({ body: '"'.repeat(3_500_000) }, {}) as Promise<unknown>)).toMatchObject({ name: 'RequestEntityTooLargeException' });
+  });
 });

@@ -37,6 +37,13 @@ export interface LambdaRuntimeOptions {
 export interface InvokeOptions {
   /** The invocation's awsRequestId (a fresh UUID unless set). */
   readonly requestId?: string;
+  /**
+   * The event is plain JSON data (strings, numbers, booleans, null, arrays and plain objects, no cycles) whose only
+   * large member is `body`: it crosses to the instance as it is, encoded once on the way, instead of as JSON text
+   * encoded again inside the message. API Gateway's proxy events are (its headers are bounded by the HTTP server's
+   * header limit); an event whose body is over {@link PLAIN_BODY_LIMIT} is measured as any other.
+   */
+  readonly plainJson?: boolean;
 }
 
 /** The shape of the in-process handlers API Gateway's AWS_PROXY integration calls (apigw/private/integrations.ts). */
@@ -46,6 +53,11 @@ export type LambdaHandler = (event: Record<string, unknown>, context: Record<str
 const MAX_REQUEST_BYTES = 6_291_456;
 /** Lambda's init phase limit; past it, Lambda retries init within the invocation's own timeout. */
 const INIT_LIMIT_SECONDS = 10;
+/**
+ * The largest body of a {@link InvokeOptions.plainJson} event sent without measuring it: escaped, it stays far below
+ * the 6 MB request quota, headers included (at most 80 KB of them, twice, each character escaped to six at worst).
+ */
+const PLAIN_BODY_LIMIT = 512 * 1024;
 /** Calls waiting for an instance beyond which invoke answers TooManyRequestsException. */
 const MAX_QUEUED = 10_000;
 /** After a child exits: how long its last IPC messages and output may take to arrive. */
@@ -126,7 +138,8 @@ interface FunctionState {
 
 interface Invocation {
   readonly requestId: string;
-  readonly eventJson: string;
+  /** JSON text, or a plain JSON value ({@link InvokeOptions.plainJson}) that the message encodes. */
+  readonly event: string | Readonly<Record<string, unknown>>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: Error) => void;
   settled: boolean;
@@ -271,7 +284,7 @@ export class LambdaRuntime {
     let h = this.handlers.get(name);
     if (!h) {
       // The event crosses as JSON (invoke): a caller need not copy what it hands over.
-      h = Object.assign((event: Record<string, unknown>) => this.invoke(name, event), { serializesEvent: true as const });
+      h = Object.assign((event: Record<string, unknown>) => this.invoke(name, event, { plainJson: true }), { serializesEvent: true as const });
       this.handlers.set(name, h);
     }
     return h;
@@ -288,6 +301,7 @@ export class LambdaRuntime {
     if (!state?.current) return Promise.reject(notFound(name));
     const requestId = options.requestId ?? randomUUID();
     if (!REQUEST_ID.test(requestId)) return Promise.reject(new LambdaError('InvalidRequestContentException', 'InvalidRequestContentException', 'requestId must be 1 to 128 printable characters without spaces.'));
+    if (options.plainJson === true && isPlainEvent(event)) return this.enqueue(state, requestId, event);
     let eventJson: string | undefined;
     try {
       eventJson = JSON.stringify(event === undefined ? {} : event);
@@ -298,10 +312,13 @@ export class LambdaRuntime {
     if (Buffer.byteLength(eventJson, 'utf8') > MAX_REQUEST_BYTES) {
       return Promise.reject(new LambdaError('RequestEntityTooLargeException', 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, { requestId }));
     }
+    return this.enqueue(state, requestId, eventJson);
+  }
+
+  private enqueue(state: FunctionState, requestId: string, event: Invocation['event']): Promise<unknown> {
     if (state.queue.length >= MAX_QUEUED) return Promise.reject(new LambdaError('TooManyRequestsException', 'TooManyRequestsException', 'Rate Exceeded.', { requestId }));
-    const json = eventJson;
     return new Promise((resolvePromise, rejectPromise) => {
-      state.queue.push({ requestId, eventJson: json, resolve: resolvePromise, reject: rejectPromise, settled: false, startedAt: 0, timer: undefined });
+      state.queue.push({ requestId, event, resolve: resolvePromise, reject: rejectPromise, settled: false, startedAt: 0, timer: undefined });
       this.pump(state);
     });
   }
@@ -547,7 +564,7 @@ export class LambdaRuntime {
 
   private send(inst: Instance, inv: Invocation, deadline: number | undefined): void {
     const code = inst.gen.code;
-    this.post(inst, { t: 'invoke', id: inv.requestId, event: inv.eventJson, deadline, timeoutMs: code.timeoutSeconds * 1000, arn: code.arn });
+    this.post(inst, { t: 'invoke', id: inv.requestId, event: inv.event, deadline, timeoutMs: code.timeoutSeconds * 1000, arn: code.arn });
   }
 
   /** A message to the child; one that cannot be sent stops the instance (its failure handling follows). */
@@ -985,4 +1002,11 @@ function writeIfChanged(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content, { mode: 0o600 });
   renameSync(tmp, file);
+}
+
+/** An object event whose body (if any) is a string within {@link PLAIN_BODY_LIMIT}: sent without measuring. */
+function isPlainEvent(event: unknown): event is Readonly<Record<string, unknown>> {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
+  const body = (event as Record<string, unknown>)['body'];
+  return body === undefined || body === null || (typeof body === 'string' && body.length <= PLAIN_BODY_LIMIT);
 }

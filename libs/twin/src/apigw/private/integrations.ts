@@ -302,8 +302,10 @@ export async function runAwsProxy(integration: IntegrationModel, req: Integratio
     pathParameters: Object.keys(req.pathParams).length ? req.pathParams : null,
     stageVariables: Object.keys(req.stageVariables).length ? req.stageVariables : null,
     // A copy per invocation, as Lambda receives fresh JSON: a handler that edits its event cannot reach the next one.
-    // A handler that serializes the event (the function's own package, in its instance) gets a copy anyway.
-    requestContext: (handler as SerializingHandler).serializesEvent === true ? req.context : structuredClone(req.context),
+    // A handler that serializes the event (the function's own package, in its instance) gets a copy anyway, maybe
+    // after a wait in its queue: one level is copied, as the gateway replaces its context's members (access log
+    // variables such as integrationLatency), never edits them.
+    requestContext: (handler as SerializingHandler).serializesEvent === true ? { ...req.context } : structuredClone(req.context),
     body: req.body.length === 0 ? null : binary ? req.body.toString('base64') : text,
     isBase64Encoded: binary,
   };
