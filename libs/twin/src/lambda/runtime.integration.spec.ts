@@ -323,6 +323,25 @@ export const handler = async (event, context) => {
       expect(logFile('ahead-deploy').match(/START RequestId: d-2/g)).toHaveLength(1);
     });
 
+    it('keeps the order of the calls given back on new code: each returns to its place in the queue', async () => {
+      await runtime.close();
+      open({ maxConcurrency: 2 });
+      const version = (v: string) => functionOf('ahead-order', { 'index.mjs': TIMED.replace('return { pid', `return { version: '${v}', pid`) }, { timeoutSeconds: 5 });
+      runtime.register(version('v1'));
+      const calls = [
+        runtime.invoke('ahead-order', { ms: 500 }, { requestId: 'o-a1' }),
+        runtime.invoke('ahead-order', { ms: 900 }, { requestId: 'o-a2' }),
+      ];
+      await new Promise((r) => setTimeout(r, 300));
+      // Both instances busy: b1 and b2 are sent ahead, one to each; c waits in the queue.
+      for (const id of ['o-b1', 'o-b2', 'o-c']) calls.push(runtime.invoke('ahead-order', {}, { requestId: id }));
+      runtime.register(version('v2'));
+      const results = (await Promise.all(calls)) as (Timed & { version: string })[];
+      expect(results.map((r) => r.version)).toEqual(['v1', 'v1', 'v2', 'v2', 'v2']);
+      const starts = logFile('ahead-order').split('\n').map((l) => /START RequestId: (o-[bc]\d?)/.exec(l)?.[1]).filter(Boolean);
+      expect(starts).toEqual(['o-b1', 'o-b2', 'o-c']);
+    });
+
     it('takes it back from a busy instance when another one goes idle: no call waits behind a slow one', async () => {
       await runtime.close();
       open({ maxConcurrency: 2 });

@@ -145,6 +145,8 @@ interface Invocation {
   settled: boolean;
   /** performance.now() when the instance got it. */
   startedAt: number;
+  /** Its place in the order of calls (a call given back returns to its place, not behind later ones). */
+  readonly seq: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -289,6 +291,7 @@ export class LambdaRuntime {
     }
     return h;
   }
+  private seq = 0;
   private readonly handlers = new Map<string, LambdaHandler & { readonly serializesEvent: true }>();
 
   /**
@@ -318,7 +321,7 @@ export class LambdaRuntime {
   private enqueue(state: FunctionState, requestId: string, event: Invocation['event']): Promise<unknown> {
     if (state.queue.length >= MAX_QUEUED) return Promise.reject(new LambdaError('TooManyRequestsException', 'TooManyRequestsException', 'Rate Exceeded.', { requestId }));
     return new Promise((resolvePromise, rejectPromise) => {
-      state.queue.push({ requestId, event, resolve: resolvePromise, reject: rejectPromise, settled: false, startedAt: 0, timer: undefined });
+      state.queue.push({ requestId, event, resolve: resolvePromise, reject: rejectPromise, settled: false, startedAt: 0, timer: undefined, seq: this.seq++ });
       this.pump(state);
     });
   }
@@ -583,7 +586,11 @@ export class LambdaRuntime {
     const next = inst.next;
     inst.next = undefined;
     inst.recalling = false;
-    if (next && !next.settled) inst.fn.queue.unshift(next);
+    if (!next || next.settled) return;
+    const queue = inst.fn.queue;
+    let at = 0;
+    while (at < queue.length && queue[at].seq < next.seq) at++;
+    queue.splice(at, 0, next);
   }
 
   private becomeIdle(inst: Instance): void {
