@@ -25,13 +25,21 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
 const HASHING = new Set(['AdminCreateUser', 'AdminSetUserPassword']);
 const STEPS = ['init', 'validate', 'plan (empty state)', 'apply', 'second plan', 'destroy'] as const;
 
-function terraform(cwd: string, env: NodeJS.ProcessEnv, args: string[]): number {
+function terraform(cwd: string, env: NodeJS.ProcessEnv, args: string[], out?: (stdout: string) => void): number {
   const started = performance.now();
   const res = spawnSync('terraform', args, { cwd, env: { ...env, TF_IN_AUTOMATION: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - started;
   // Exit 0 only: for the second plan (-detailed-exitcode) any change (2) fails the benchmark too.
   if (res.status !== 0) throw new Error(`terraform ${args.join(' ')} exited ${res.status}:\n${res.stdout}\n${res.stderr}`);
+  out?.(res.stdout);
   return ms;
+}
+
+/** Each resource's creation time as the apply reports it (`<address>: Creation complete after 12s`), in seconds. */
+function creationTimes(stdout: string): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const m of stdout.matchAll(/^(\S+): Creation complete after (?:(\d+)m)?(\d+)s/gm)) times.set(m[1], Number(m[2] ?? 0) * 60 + Number(m[3]));
+  return times;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -42,7 +50,7 @@ function percentile(sorted: readonly number[], p: number): number {
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function round(root: string, stackFile: string): Promise<{ steps: Record<string, number>; floor: number; timings: Timing[] }> {
+async function round(root: string, stackFile: string): Promise<{ steps: Record<string, number>; floor: number; timings: Timing[]; created: Map<string, number> }> {
   const timingsFile = join(root, 'dist/bench', `terraform-timings-${process.pid}-${Date.now()}.jsonl`);
   mkdirSync(join(root, 'dist/bench'), { recursive: true });
   writeFileSync(timingsFile, '');
@@ -58,7 +66,8 @@ async function round(root: string, stackFile: string): Promise<{ steps: Record<s
     steps['init'] = terraform(cwd, env, ['init', '-input=false', '-no-color']);
     steps['validate'] = terraform(cwd, env, ['validate', '-no-color']);
     steps['plan (empty state)'] = terraform(cwd, env, ['plan', '-input=false', '-no-color', '-out=bench.tfplan']);
-    steps['apply'] = terraform(cwd, env, ['apply', '-input=false', '-no-color', '-auto-approve']);
+    let created = new Map<string, number>();
+    steps['apply'] = terraform(cwd, env, ['apply', '-input=false', '-no-color', '-auto-approve'], (stdout) => (created = creationTimes(stdout)));
     steps['second plan'] = terraform(cwd, env, ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
     steps['destroy'] = terraform(cwd, env, ['destroy', '-input=false', '-no-color', '-auto-approve']);
 
@@ -80,7 +89,7 @@ async function round(root: string, stackFile: string): Promise<{ steps: Record<s
     terraform(floorDir, floorEnv, ['init', '-input=false', '-no-color']);
     const floor = terraform(floorDir, floorEnv, ['plan', '-input=false', '-no-color', '-refresh=false']);
     const timings = readFileSync(timingsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Timing);
-    return { steps, floor, timings };
+    return { steps, floor, timings, created };
   } finally {
     await twin.stop();
   }
@@ -130,6 +139,10 @@ async function main(): Promise<number> {
   for (const step of STEPS) console.log(`  ${step.padEnd(20)} ${seconds(median(rounds.map((r) => r.steps[step])))}`);
   const floor = median(rounds.map((r) => r.floor));
   console.log(`  ${'plan, no API calls'.padEnd(20)} ${seconds(floor)}   (the provider's start-up floor)`);
+  const slowest = [...rounds[rounds.length - 1].created].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  console.log(`\nThe apply's slowest resources (last round; ${rounds[rounds.length - 1].created.size} created), as Terraform reports them:`);
+  for (const [address, s] of slowest) console.log(`  ${s}s`.padEnd(8) + address);
+  console.log('  (aws_kms_key: the provider polls each key until 5 reads in a row agree, 2 s apart; aws_lambda_function: a fixed 5 s wait after CreateFunction)');
   console.log('\nThe fast path (npm start: the twin loads cdk.tf.json itself, no Terraform), start to "Ready.":');
   console.log(`  ${'fresh data dir'.padEnd(20)} ${seconds(median(fast.map((f) => f.cold)))}`);
   console.log(`  ${'second start'.padEnd(20)} ${seconds(median(fast.map((f) => f.warm)))}`);
