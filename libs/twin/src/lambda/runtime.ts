@@ -556,8 +556,8 @@ export class LambdaRuntime {
    * Hands `inv` to a busy instance ahead of time. Every instance busy and no more allowed to start, the call would
    * wait for the next result anyway; sent now, the child finds it waiting when it reports the current one, and starts
    * it at once (its deadline counted from then), instead of going to sleep and being woken for it. The twin begins it
-   * (START line, timeout) when that report arrives. Should the instance fail first, the call goes back to the head
-   * of the queue, untouched.
+   * (START line, timeout) when that report arrives. Should the instance fail first, the call goes back to its place
+   * in the queue, untouched.
    */
   private sendAhead(inst: Instance, inv: Invocation): void {
     inst.next = inv;
@@ -581,7 +581,7 @@ export class LambdaRuntime {
     }
   }
 
-  /** The call sent ahead to an instance that will not run it, back to the head of the queue. */
+  /** The call sent ahead to an instance that will not run it, back to its place in the queue (ahead of later calls). */
   private recall(inst: Instance): void {
     const next = inst.next;
     inst.next = undefined;
@@ -661,7 +661,7 @@ export class LambdaRuntime {
         return;
       }
       case 'cancelled':
-        // The call sent ahead, given back before it started: the head of the queue again.
+        // The call sent ahead, given back before it started: back to its place in the queue.
         if (inst.next && m['id'] === inst.next.requestId) {
           this.recall(inst);
           this.pump(inst.fn);
