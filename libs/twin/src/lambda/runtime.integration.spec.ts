@@ -376,7 +376,7 @@ export const handler = async (event, context) => {
       const [a, b] = await Promise.all([first, second]);
       expect(['answered', 'FunctionTimeout']).toContain(a);
       expect(b).toMatchObject({ requestId: 'l-2' });
-      expect(b.remaining).toBeGreaterThan(900);
+      expect(b.remaining).toBeGreaterThan(600);
       expect(logFile('ahead-late').match(/\tran l-2\n/g)).toHaveLength(1);
       expect(logFile('ahead-late').match(/START RequestId: l-2/g)).toHaveLength(1);
     });
@@ -399,18 +399,19 @@ export const handler = async (event, context) => {
       expect(await failure(first)).toMatchObject({ name: 'FunctionTimeout', requestId: 's-1' });
       const ok = await second;
       expect(ok).toMatchObject({ requestId: 's-2' });
-      expect(ok.remaining).toBeGreaterThan(800);
+      expect(ok.remaining).toBeGreaterThan(600);
     });
   });
 
   it('picks up new code without a restart: idle instances stop, busy ones finish first', async () => {
-    const version = (v: string) => functionOf('deploy', { 'index.mjs': MISBEHAVING.replace('return { pid', `return { version: '${v}', pid`) });
+    const version = (v: string) => functionOf('deploy', { 'index.mjs': MISBEHAVING.replace('return { pid', `return { version: '${v}', pid`) }, { timeoutSeconds: 10 });
     runtime.register(version('v1'));
     // Two warm v1 instances; one of them busy while the code changes.
     const warm = (await Promise.all([runtime.invoke('deploy', { action: 'sleep', ms: 100 }), runtime.invoke('deploy', { action: 'sleep', ms: 100 })])) as { pid: number; version: string }[];
     const v1Pids = warm.map((r) => r.pid);
     expect(new Set(v1Pids).size).toBe(2);
-    const busy = runtime.invoke('deploy', { action: 'sleep', ms: 800 }) as Promise<{ pid: number; version: string }>;
+    // Long enough to outlast a v2 cold start on a loaded machine (800 ms did not, once, with the whole suite running).
+    const busy = runtime.invoke('deploy', { action: 'sleep', ms: 3_000 }) as Promise<{ pid: number; version: string }>;
     await new Promise((r) => setTimeout(r, 150));
     runtime.register(version('v2'));
     const v2 = (await runtime.invoke('deploy', {})) as { pid: number; version: string };
@@ -423,10 +424,13 @@ export const handler = async (event, context) => {
     const finished = await busy;
     expect(finished).toMatchObject({ version: 'v1', pid: stillBusy[0] });
     // ...and stops once it has answered.
-    await new Promise((r) => setTimeout(r, 200));
+    for (const until = Date.now() + 5_000; v1Pids.some(alive) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
     expect(v1Pids.filter(alive)).toEqual([]);
     expect(await runtime.invoke('deploy', {})).toMatchObject({ version: 'v2', pid: v2.pid });
-    expect(readdirSync(join(dataDir, 'lambda', 'deploy'))).toHaveLength(1);
+    // The old code's folder goes once the runtime has seen its last instance end (a moment after the process is gone).
+    const folders = () => readdirSync(join(dataDir, 'lambda', 'deploy'));
+    for (const until = Date.now() + 5_000; folders().length > 1 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    expect(folders()).toHaveLength(1);
   });
 
   it('leaves no process behind on close, even with an invocation running', async () => {
