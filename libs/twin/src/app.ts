@@ -400,6 +400,6 @@ function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
 }
 
 /** Instances per function unless configured: one per core and one more (a CPU-bound handler keeps each busy), at most 8. */
-export function defaultLambdaInstances(): number {
+function defaultLambdaInstances(): number {
   return Math.min(8, availableParallelism() + 1);
 }

@@ -25,7 +25,7 @@
 //                    (without a deadline, the invocation was sent ahead while another ran: it starts, with its
 //                    deadline timeoutMs from then, the moment the one before it is reported, and that result says
 //                    so with started: <its id>; unless the one before ended too close to its own deadline, see
-//                    AHEAD_GRACE_MS, then the result leaves it out and the invocation goes back to the twin)
+//                    aheadGraceMs, then the result leaves it out and the invocation goes back to the twin)
 //                    { t: 'cancel', id } (gives back the invocation sent ahead, unless it has started)
 //   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'cancelled', id }
 //                    { t: 'result', id, ok, body | e, rss, fatal?, started? }

@@ -339,7 +339,7 @@ export class LambdaControl {
   }
 
   /** The function an integration names: by ARN (its region), or by name in any region. */
-  find(key: string): { region: string; name: string } | undefined {
+  private find(key: string): { region: string; name: string } | undefined {
     const arn = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:([a-zA-Z0-9_-]{1,64})(?::\$LATEST)?$/.exec(key);
     if (arn) return this.record(arn[1], arn[2]) ? { region: arn[1], name: arn[2] } : undefined;
     const found = this.store.resources<FunctionRecord>(FUNCTION).find((r) => r.doc.configuration.FunctionName === key);
@@ -370,7 +370,7 @@ export class LambdaControl {
   private decidedAt = -1;
 
   /** Whether an API Gateway integration may invoke the function from `sourceArn`, by the function's resource policy. */
-  allowsInvoke(region: string, name: string, sourceArn: string): boolean {
+  private allowsInvoke(region: string, name: string, sourceArn: string): boolean {
     const rec = this.record(region, name);
     if (!rec) return false;
     return rec.statements.some((s) => {

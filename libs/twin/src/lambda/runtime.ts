@@ -42,6 +42,7 @@ export interface InvokeOptions {
    * large member is `body`: it crosses to the instance as it is, encoded once on the way, instead of as JSON text
    * encoded again inside the message. API Gateway's proxy events are (its headers are bounded by the HTTP server's
    * header limit); an event whose body is over {@link PLAIN_BODY_LIMIT} is measured as any other.
+   * @default false
    */
   readonly plainJson?: boolean;
 }
