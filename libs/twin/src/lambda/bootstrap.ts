@@ -261,6 +261,25 @@ process.on('unhandledRejection', (reason) => {
   fatal('Unhandled Promise Rejection', new RuntimeError('Runtime.UnhandledPromiseRejection', message), 128);
 });
 
+// context.callbackWaitsForEmptyEventLoop: an own, enumerable accessor as the runtime client defines it, whose getter
+// and setter are the same two functions for every invocation and keep the value on the context itself (hidden). An
+// accessor pair of fresh closures gave each context a hidden class of its own, held in old space: every invocation's
+// event then survived young-generation collections until a full one (scavenges of 4 to 7 ms, a full collection every
+// third of a second under load).
+const WAITS = Symbol('callbackWaitsForEmptyEventLoop');
+function getWaits() {
+  return this[WAITS];
+}
+function setWaits(value) {
+  this[WAITS] = value;
+}
+function withWaitsAccessor() {
+  const context = {};
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', { get: getWaits, set: setWaits, enumerable: true, configurable: true });
+  Object.defineProperty(context, WAITS, { value: true, writable: true });
+  return context;
+}
+
 // The invocation sent ahead while another ran.
 let ahead;
 // An invocation sent ahead starts only if the one before ended at least this long before its deadline: the twin's
@@ -276,7 +295,6 @@ function invoke(m) {
   let posted = false;
   let completeInvoked = false;
   let finished = false;
-  let waits = true;
 
   const postResult = (message, after) => {
     if (posted) return;
@@ -321,7 +339,7 @@ function invoke(m) {
   const callbackRaw = (err, result) => {
     exitListener = undefined;
     if (err !== undefined && err !== null) postError(err);
-    else if (!waits) complete(result);
+    else if (!context[WAITS]) complete(result);
     else exitListener = () => setImmediate(() => complete(result));
   };
   const doneRaw = (err, result) => {
@@ -341,13 +359,8 @@ function invoke(m) {
   const succeed = once((result) => doneRaw(null, result));
   const fail = once((err) => (err === undefined || err === null ? doneRaw('handled') : doneRaw(err, null)));
   const context = Object.assign(
+    withWaitsAccessor(),
     {
-      get callbackWaitsForEmptyEventLoop() {
-        return waits;
-      },
-      set callbackWaitsForEmptyEventLoop(value) {
-        waits = value;
-      },
       succeed,
       fail,
       done,
