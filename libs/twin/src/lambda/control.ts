@@ -113,10 +113,11 @@ export class LambdaControl {
     const zip = this.keepZip(String(code['ZipFile']));
     const configuration = this.configure(call, name, input, zip, undefined);
     const rec: FunctionRecord = { configuration, statements: [] };
+    // The host unpacks the package first: what it refuses (a broken entry, zip-slip) leaves no function behind.
+    this.hand(rec);
     this.save(call, rec);
     const tags = input['Tags'];
     if (tags && typeof tags === 'object') this.store.tag(configuration.FunctionArn, tags as Record<string, string>);
-    this.hand(rec);
     return configuration;
   }
 
@@ -175,22 +176,25 @@ export class LambdaControl {
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length === 0) throw invalid('Code.ZipFile is empty.');
     if (bytes.length > MAX_ZIP) throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_ZIP} bytes for the CreateFunction operation`, 413);
+    // The zip's directory only: the runtime inflates the package once, when it unpacks it (register).
     let total = 0;
+    let entries = 0;
     try {
-      const files = unzipSync(bytes, { filter: (f) => ((total += f.originalSize), true) });
-      if (Object.keys(files).length === 0) throw new Error('no files');
+      unzipSync(bytes, { filter: (f) => ((total += f.originalSize), entries++, false) });
     } catch {
       throw invalid('Could not unzip uploaded file. Please check your file, then try to upload again.');
     }
+    if (entries === 0) throw invalid('Could not unzip uploaded file. Please check your file, then try to upload again.');
     if (total > MAX_UNZIPPED) throw invalid(`Unzipped size must be smaller than ${MAX_UNZIPPED} bytes`);
-    const hex = createHash('sha256').update(bytes).digest('hex');
+    const digest = createHash('sha256').update(bytes).digest();
+    const hex = digest.toString('hex');
     mkdirSync(this.codeDir, { recursive: true });
     const file = join(this.codeDir, `${hex}.zip`);
     if (!existsSync(file)) {
       writeFileSync(`${file}.tmp`, bytes);
       renameSync(`${file}.tmp`, file);
     }
-    return { sha256: createHash('sha256').update(bytes).digest('base64'), size: bytes.length };
+    return { sha256: digest.toString('base64'), size: bytes.length };
   }
 
   private zipOf(c: FunctionConfiguration): Uint8Array {
@@ -241,8 +245,8 @@ export class LambdaControl {
     if (typeof input['ZipFile'] !== 'string') throw invalid('The local twin takes the new package in the request (ZipFile); S3 and image packages are not emulated.');
     const zip = this.keepZip(String(input['ZipFile']));
     const next = { ...rec, configuration: this.configure(call, rec.configuration.FunctionName, {}, zip, rec.configuration) };
-    this.save(call, next);
     this.hand(next);
+    this.save(call, next);
     return next.configuration;
   }
 
