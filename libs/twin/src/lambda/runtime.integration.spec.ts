@@ -49,6 +49,7 @@ export const handler = async (event, context) => {
     case 'bigint': return { n: 10n };
     case 'oom': { const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random())); }
     case 'uncaught': setTimeout(() => { throw new Error('thrown later'); }, 10); await new Promise((r) => setTimeout(r, 1000)); break;
+    case 'later': setTimeout(() => console.log('written after the result'), 50); break;
   }
   return { pid: process.pid, requestId: context.awsRequestId };
 };
@@ -102,7 +103,8 @@ describe('invocations', () => {
     });
     expect(result.context.remaining).toBeGreaterThan(5000);
     expect(result.context.remaining).toBeLessThanOrEqual(7000);
-    expect(result.argv).toContain('--max-old-space-size=256');
+    // Lambda's bootstrap: a tenth of 256 MB for the young generation (12 MB per semi-space), the rest old space.
+    expect(result.argv).toEqual(expect.arrayContaining(['--max-semi-space-size=12', '--max-old-space-size=231', '--expose-gc']));
     expect(result.cwd).toMatch(/[/\\]lambda[/\\]echo[/\\][0-9a-f]{16}$/);
 
     const id = 'c6af9ac6-7b61-11e6-9a41-93e812345678';
@@ -270,6 +272,15 @@ describe('invocations', () => {
     const next = (await runtime.invoke('hungry', {})) as { pid: number };
     expect(next.pid).not.toBe(pid);
     expect(readdirSync(join(dataDir, 'lambda', 'hungry', readdirSync(join(dataDir, 'lambda', 'hungry'))[0]))).toEqual(['index.mjs']);
+  });
+
+  it('writes what a timer logs after the invocation under its request id, with no other call to flush it', async () => {
+    runtime.register(functionOf('later', { 'index.mjs': MISBEHAVING }));
+    await runtime.invoke('later', { action: 'later' }, { requestId: 'r-later' });
+    expect(logFile('later')).toMatch(/\tEND RequestId: r-later\n\S+\tREPORT RequestId: r-later\t/);
+    const deadline = Date.now() + 5000;
+    while (!logFile('later').includes('written after the result') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(logFile('later')).toMatch(/\tr-later\tINFO\twritten after the result\n$/);
   });
 
   it('fails the invocation an uncaught exception hits, and replaces the instance', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LambdaError } from './errors';
 import { functionOf, packageOf } from './lambda.fixture';
 import { entryProblem, extractPackage, MAX_UNZIPPED_BYTES } from './package';
-import { LambdaRuntime } from './runtime';
+import { LambdaRuntime, memoryFlags } from './runtime';
 
 let dataDir: string;
 let runtime: LambdaRuntime;
@@ -167,5 +167,17 @@ describe('calls that fail before any instance starts', () => {
     await closing;
     await expect(runtime.invoke('x', {})).rejects.toMatchObject({ name: 'ServiceException' });
     expect(() => runtime.register(functionOf('late', { 'index.mjs': '' }))).toThrow(LambdaError);
+  });
+});
+
+describe('memoryFlags', () => {
+  // Lambda's Node.js bootstrap: new_space=$(expr $mem / 10); semi_space=$(expr $new_space / 2); old_space=$(expr $mem - $new_space).
+  it.each([
+    [128, '--max-semi-space-size=6', '--max-old-space-size=116'],
+    [256, '--max-semi-space-size=12', '--max-old-space-size=231'],
+    [1769, '--max-semi-space-size=88', '--max-old-space-size=1593'],
+    [10240, '--max-semi-space-size=512', '--max-old-space-size=9216'],
+  ])('sizes the heap of a %i MB function as Lambda does', (memory, semi, old) => {
+    expect(memoryFlags(memory)).toEqual([semi, old]);
   });
 });

@@ -18,7 +18,7 @@ export interface FunctionConfig {
   /** `[dir/]module.export` (`index.handler`). */
   readonly handler: string;
   readonly runtime: 'nodejs20.x' | 'nodejs22.x';
-  /** 128 to 10240: the V8 heap limit of each instance (`--max-old-space-size`). */
+  /** 128 to 10240: sizes each instance's V8 heap as Lambda does (see {@link memoryFlags}). */
   readonly memoryMB: number;
   /** 1 to 900. */
   readonly timeoutSeconds: number;
@@ -196,8 +196,8 @@ interface Instance {
  *
  * Where the twin knowingly differs from Lambda:
  * - instances run the twin's own `node` whatever the runtime (nodejs20.x or nodejs22.x);
- * - memory is a V8 heap limit (`--max-old-space-size=<memoryMB>`), not a limit on the whole process; exhausting
- *   it aborts the instance: `Runtime.ExitError`, `Runtime exited with error: signal: aborted`;
+ * - memory limits the V8 heap as Lambda's Node.js bootstrap sizes it ({@link memoryFlags}), not the whole process;
+ *   exhausting it aborts the instance: `Runtime.ExitError`, `Runtime exited with error: signal: aborted`;
  * - a result JSON cannot carry fails with `Runtime.JSONStringifyError` / `Unable to stringify response body`
  *   (the current runtime client's name; the nodejs20.x client reports the same message with errorType `Error`);
  * - instances are not frozen between invocations: their timers keep running (their output goes under the last
@@ -217,6 +217,9 @@ export class LambdaRuntime {
   private readonly functions = new Map<string, FunctionState>();
   private readonly instances = new Set<Instance>();
   private readonly logFiles = new Map<string, number>();
+  /** Log lines not written yet, by descriptor: see write(). */
+  private readonly pendingLogs = new Map<number, string>();
+  private logFlush: NodeJS.Immediate | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
   private exitHook: (() => void) | undefined;
@@ -343,6 +346,7 @@ export class LambdaRuntime {
       exits.push(inst.exited);
     }
     this.closing = Promise.all(exits).then(() => {
+      this.flushLogs();
       for (const fd of this.logFiles.values()) closeSync(fd);
       this.logFiles.clear();
       if (this.exitHook) process.removeListener('exit', this.exitHook);
@@ -413,7 +417,7 @@ export class LambdaRuntime {
     const code = gen.code;
     const now = new Date();
     const logStream = `${now.getUTCFullYear()}/${pad(now.getUTCMonth() + 1)}/${pad(now.getUTCDate())}/[$LATEST]${randomBytes(16).toString('hex')}`;
-    const nodeArgs = [`--max-old-space-size=${code.memoryMB}`, '--expose-gc', '--max-http-header-size=81920'];
+    const nodeArgs = [...memoryFlags(code.memoryMB), '--expose-gc', '--max-http-header-size=81920'];
     // A heap exhaustion aborts the process: no core file lands in the task root (the shell execs node, same pid).
     const viaShell = process.platform !== 'win32' && existsSync('/bin/sh');
     let child: ChildProcess;
@@ -820,6 +824,8 @@ export class LambdaRuntime {
       `REPORT RequestId: ${inv.requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms` +
       `\tMemory Size: ${code.memoryMB} MB\tMax Memory Used: ${Math.ceil(inst.peakRssKiB / 1024)} MB${init}${status}`;
     this.write(inst.fn.name, inv.requestId, `${new Date().toISOString()}\t${report}`, report);
+    // The invocation's lines (START, its output, END, REPORT) are in the file before its caller hears the result.
+    this.flushLogs();
   }
 
   /** The request id output is filed under: the running invocation's, else the last one's. */
@@ -855,15 +861,17 @@ export class LambdaRuntime {
   }
 
   private write(fnName: string, requestId: string, fileText: string, display: string): void {
-    // One descriptor per function, opened once for appending (not open, write and close for every line); a full disk
-    // must not fail invocations.
+    // One descriptor per function, opened once for appending (not open, write and close for every line). Lines are
+    // gathered and written together: at the end of each invocation (one write for its START, output, END and REPORT),
+    // and at the end of the event loop turn for lines outside one. A full disk must not fail invocations.
     try {
       let fd = this.logFiles.get(fnName);
       if (fd === undefined) {
         fd = openSync(join(this.logsDir, `${fnName}.log`), 'a', 0o600);
         this.logFiles.set(fnName, fd);
       }
-      writeSync(fd, `${fileText}\n`);
+      this.pendingLogs.set(fd, `${this.pendingLogs.get(fd) ?? ''}${fileText}\n`);
+      this.logFlush ??= setImmediate(() => this.flushLogs());
     } catch {
       // dropped, as Lambda drops what CloudWatch Logs cannot take
     }
@@ -875,6 +883,20 @@ export class LambdaRuntime {
         // A throwing listener must not fail invocations.
       }
     }
+  }
+
+  /** Writes the gathered log lines of every function. */
+  private flushLogs(): void {
+    if (this.logFlush) clearImmediate(this.logFlush);
+    this.logFlush = undefined;
+    for (const [fd, text] of this.pendingLogs) {
+      try {
+        writeSync(fd, text);
+      } catch {
+        // dropped, as above
+      }
+    }
+    this.pendingLogs.clear();
   }
 
   // ---- packages
@@ -915,6 +937,16 @@ export class LambdaRuntime {
       if (!used.has(path)) rmSync(path, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The heap flags Lambda's Node.js bootstrap (`/var/runtime/bootstrap`) starts `node` with for a memory size, in
+ * whole MB as its shell arithmetic computes them: a tenth of the memory is the young generation (half of it per
+ * semi-space), the rest the old generation. 256 MB gives `--max-semi-space-size=12 --max-old-space-size=231`.
+ */
+export function memoryFlags(memoryMB: number): [string, string] {
+  const newSpace = Math.floor(memoryMB / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMB - newSpace}`];
 }
 
 function validate(fn: FunctionConfig): Code {
