@@ -57,6 +57,16 @@ describe('CreateFunction', () => {
     expect((await get(name)).status).toBe(404);
   });
 
+  it('refuses tags that are not strings before it runs anything: InvalidParameterValueException, no function', async () => {
+    const res = await signedCall(t, {
+      service: 'lambda', path: '/2015-03-31/functions', contentType: 'application/json',
+      body: JSON.stringify({ FunctionName: 'badtags', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::123456789012:role/fn', Handler: 'index.handler', Tags: { a: { b: 1 } }, Code: { ZipFile: Buffer.from(packageOf({ 'index.mjs': 'export const handler = async () => 1;' })).toString('base64') } }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Tags must be a map of string keys to string values');
+    expect((await get('badtags')).status).toBe(404);
+  });
+
   it('keeps the function as it was when UpdateFunctionCode sends a package Lambda refuses', async () => {
     const created = await create('kept', packageOf({ 'index.mjs': 'export const handler = async () => 1;' }));
     expect(created.status).toBe(201);

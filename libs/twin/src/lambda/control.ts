@@ -113,11 +113,14 @@ export class LambdaControl {
     const zip = this.keepZip(String(code['ZipFile']));
     const configuration = this.configure(call, name, input, zip, undefined);
     const rec: FunctionRecord = { configuration, statements: [] };
+    const tags = input['Tags'];
+    if (tags !== undefined && (typeof tags !== 'object' || tags === null || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string'))) {
+      throw invalid('Tags must be a map of string keys to string values.');
+    }
     // The host unpacks the package first: what it refuses (a broken entry, zip-slip) leaves no function behind.
     this.hand(rec);
     this.save(call, rec);
-    const tags = input['Tags'];
-    if (tags && typeof tags === 'object') this.store.tag(configuration.FunctionArn, tags as Record<string, string>);
+    if (tags) this.store.tag(configuration.FunctionArn, tags as Record<string, string>);
     return configuration;
   }
 

@@ -790,6 +790,7 @@ export class LambdaRuntime {
   private hookExit(): void {
     if (this.exitHook) return;
     this.exitHook = () => {
+      this.flushLogs();
       for (const inst of this.instances) killGroup(inst.child);
     };
     process.on('exit', this.exitHook);
@@ -862,8 +863,9 @@ export class LambdaRuntime {
 
   private write(fnName: string, requestId: string, fileText: string, display: string): void {
     // One descriptor per function, opened once for appending (not open, write and close for every line). Lines are
-    // gathered and written together: at the end of each invocation (one write for its START, output, END and REPORT),
-    // and at the end of the event loop turn for lines outside one. A full disk must not fail invocations.
+    // gathered and written together at the end of the event loop turn, and at the end of each invocation before its
+    // caller hears the result (its END and REPORT with what that turn gathered); on exit too. A full disk must not
+    // fail invocations.
     try {
       let fd = this.logFiles.get(fnName);
       if (fd === undefined) {
