@@ -6,8 +6,9 @@
 // connections as every client keeps them. Latencies are taken per response (autocannon's 'response' event, in
 // fractional ms: its result's histogram keeps whole ms only). Under saturation a p99 is mostly queueing, so the TLS
 // overhead is measured on its own as well: one keep-alive client sending one request at a time (node:http and
-// node:https with the twin's CA, process.hrtime per request), BENCH_SEQ_REQUESTS (5000) per round and protocol, in
-// interleaved blocks. Targets: protected >= 0.5 x bare node req/s, p99 <= 20 ms (saturated), no errors, RSS after
+// node:https with the twin's CA, process.hrtime per request), BENCH_SEQ_REQUESTS (5000) per round and protocol,
+// HTTP and HTTPS alternating request by request, beside Node's bare node:http and node:https servers (the floor: what
+// TLS costs Node itself on this machine). Targets: protected >= 0.5 x bare node req/s, p99 <= 20 ms (saturated), no errors, RSS after
 // at most 20 % above before, HTTPS p99 at most 10 % above plain HTTP's on the sequential client (the saturated TLS
 // figures are printed as information).
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,8 +24,6 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SEQ_REQUESTS = Number(process.env.BENCH_SEQ_REQUESTS ?? 5000);
-/** Each round of the sequential client runs HTTP and HTTPS in this many alternating blocks (ABBA), so drift cancels. */
-const SEQ_BLOCKS = 10;
 
 function startChild(args) {
   const child = spawn(process.execPath, args, { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -73,35 +72,50 @@ const summary = (r) => ({
 });
 
 /**
- * `n` requests one after another over one kept-alive connection of `agent`, each timed with process.hrtime from the
- * request to the end of its response. Latencies in ms, non-2xx answers, and the sockets used (one when kept alive).
+ * One request over the kept-alive connection of `target.agent`, timed with process.hrtime from the request to the end
+ * of its response: its latency in ms, whether it was a 2xx, the client's CPU time for it (µs) and the socket it used.
+ * It resolves once the agent has taken the socket back (outside the timed span).
  */
-function sequential(url, headers, agent, n) {
-  const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
+function request(target) {
+  const client = target.url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const times = new Float64Array(n);
-    const sockets = new Set();
-    let errors = 0;
-    let i = 0;
-    const next = () => {
-      if (i === n) return resolve({ times, errors, sockets });
-      const start = process.hrtime.bigint();
-      const req = client.request(target, { agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          times[i++] = Number(process.hrtime.bigint() - start) / 1e6;
-          if (res.statusCode < 200 || res.statusCode >= 300) errors++;
-          // The next request once the agent has taken the socket back (outside the timed span).
-          setImmediate(next);
-        });
+    const cpu0 = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    let socket;
+    const req = client.request(target.url, { agent: target.agent, headers: target.headers }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const cpu = process.cpuUsage(cpu0);
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        setImmediate(() => resolve({ ms, ok, cpu: cpu.user + cpu.system, socket }));
       });
-      req.on('socket', (socket) => sockets.add(socket));
-      req.on('error', reject);
-      req.end();
-    };
-    next();
+    });
+    req.on('socket', (s) => (socket = s));
+    req.on('error', reject);
+    req.end();
   });
+}
+
+/**
+ * `n` rounds of one request to each pair's HTTP and HTTPS target in turn, one at a time, the order within each pair
+ * swapped every round (A B, B A, ...): what drifts on the machine falls on both protocols alike, request by request.
+ * Each target's stats gather latencies, non-2xx answers, the sockets used (one when kept alive) and the client's CPU.
+ */
+async function alternate(pairs, n, stats) {
+  for (let i = 0; i < n; i++) {
+    for (const pair of pairs) {
+      for (const target of i % 2 === 0 ? pair : [pair[1], pair[0]]) {
+        const r = await request(target);
+        const s = stats?.get(target);
+        if (!s) continue;
+        s.times.push(r.ms);
+        if (!r.ok) s.errors++;
+        s.clientCpu += r.cpu;
+        s.sockets.add(r.socket);
+      }
+    }
+  }
 }
 
 const ms = (x) => x.toFixed(3);
@@ -119,7 +133,11 @@ const cached = startChild(twinArgs(300));
 const uncached = startChild(twinArgs(0));
 const secure = startChild([...twinArgs(300), '--tls']);
 const functions = startChild(twinArgs(300).filter((a) => a !== '--mock-protected'));
-const children = [bare.child, cached.child, uncached.child, secure.child, functions.child];
+// The floor of the TLS comparison: Node's own HTTP and HTTPS servers, nothing of the twin's, a certificate of its CA.
+const bareArgs = [join(workspaceRoot, 'libs/tooling/bin/run.mjs'), join(workspaceRoot, 'libs/twin/bench/bench-server.ts'), '--bare'];
+const floorHttp = startChild(bareArgs);
+const floorHttps = startChild([...bareArgs, '--tls']);
+const children = [bare.child, cached.child, uncached.child, secure.child, functions.child, floorHttp.child, floorHttps.child];
 try {
   const b = await bare.ready;
   const on = await cached.ready;
@@ -127,6 +145,8 @@ try {
   const tls = await secure.ready;
   const tlsCa = readFileSync(tls.caFile);
   const fn = await functions.ready;
+  const fh = await floorHttp.ready;
+  const fhs = await floorHttps.ready;
   // The Lambda route's first call starts the function's first instance: its cold start, as the caller sees it.
   const coldStarted = performance.now();
   const cold = await fetch(`${fn.invokeUrl}${fn.routes.protected}`, { headers: { authorization: fn.idToken } });
@@ -152,41 +172,35 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, [, url, headers, ca]] of targets.entries()) samples[i].push(summary(await run(url, headers, ca)));
   }
-  // The sequential keep-alive client: the protected route (cache on), HTTP against HTTPS, nothing else running.
-  const seqTargets = [
-    ['HTTP', `${on.invokeUrl}${on.routes.protected}`, { authorization: on.idToken }, new http.Agent({ keepAlive: true, maxSockets: 1 })],
-    ['HTTPS', `${tls.invokeUrl}${tls.routes.protected}`, { authorization: tls.idToken }, new https.Agent({ keepAlive: true, maxSockets: 1, ca: tlsCa })],
+  // The sequential keep-alive client: the protected route (cache on), HTTP against HTTPS, and Node's bare servers
+  // (the floor), each over one kept-alive connection, one request at a time, nothing else running.
+  const keepAlive = (module, ca) => new module.Agent({ keepAlive: true, maxSockets: 1, ...(ca ? { ca } : {}) });
+  const twinPair = [
+    { url: new URL(`${on.invokeUrl}${on.routes.protected}`), headers: { authorization: on.idToken }, agent: keepAlive(http), pid: cached.child.pid },
+    { url: new URL(`${tls.invokeUrl}${tls.routes.protected}`), headers: { authorization: tls.idToken }, agent: keepAlive(https, tlsCa), pid: secure.child.pid },
   ];
-  const seq = seqTargets.map(() => ({ times: [], rounds: [], errors: 0, sockets: new Set(), serverCpu: 0, clientCpu: 0 }));
-  const seqServers = [cached.child.pid, secure.child.pid];
+  const floorPair = [
+    { url: new URL(fh.url), headers: {}, agent: keepAlive(http), pid: floorHttp.child.pid },
+    { url: new URL(fhs.url), headers: {}, agent: keepAlive(https, readFileSync(fhs.caFile)), pid: floorHttps.child.pid },
+  ];
+  const pairs = [twinPair, floorPair];
+  const seqTargets = pairs.flat();
+  const stats = new Map(seqTargets.map((t) => [t, { times: [], rounds: [], errors: 0, sockets: new Set(), serverCpu: 0, clientCpu: 0 }]));
   try {
-    for (const [, url, headers, agent] of seqTargets) await sequential(url, headers, agent, 1000);
-    const block = Math.ceil(SEQ_REQUESTS / SEQ_BLOCKS);
+    await alternate(pairs, 1000);
     for (let round = 0; round < ROUNDS; round++) {
-      const inRound = seqTargets.map(() => []);
-      for (let b = 0; b < SEQ_BLOCKS; b++) {
-        const order = b % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order) {
-          const [, url, headers, agent] = seqTargets[i];
-          const server0 = cpuMicros(seqServers[i]);
-          const client0 = process.cpuUsage();
-          const r = await sequential(url, headers, agent, block);
-          const client = process.cpuUsage(client0);
-          seq[i].clientCpu += client.user + client.system;
-          seq[i].serverCpu += cpuMicros(seqServers[i]) - server0;
-          for (const t of r.times) inRound[i].push(t);
-          seq[i].errors += r.errors;
-          for (const socket of r.sockets) seq[i].sockets.add(socket);
-        }
-      }
-      for (const [i, times] of inRound.entries()) {
-        for (const t of times) seq[i].times.push(t);
-        seq[i].rounds.push(quantile(times, 0.99));
+      const before = seqTargets.map((t) => ({ server: cpuMicros(t.pid), count: stats.get(t).times.length }));
+      await alternate(pairs, SEQ_REQUESTS, stats);
+      for (const [i, t] of seqTargets.entries()) {
+        const s = stats.get(t);
+        s.serverCpu += cpuMicros(t.pid) - before[i].server;
+        s.rounds.push(quantile(s.times.slice(before[i].count), 0.99));
       }
     }
   } finally {
-    for (const [, , , agent] of seqTargets) agent.destroy();
+    for (const t of seqTargets) t.agent.destroy();
   }
+  const seq = seqTargets.map((t) => stats.get(t));
   const rssAfter = { on: rssMB(cached.child.pid), off: rssMB(uncached.child.pid) };
   const mean = (xs) => Math.round(xs.reduce((a, x) => a + x, 0) / xs.length);
   const rows = targets.map(([name], i) => [name, {
@@ -203,14 +217,15 @@ try {
     console.log(`${name.padEnd(28)}${String(r.rps).padStart(9)}${(r.rps / base).toFixed(2).padStart(8)}${r.ratios.map((x) => x.toFixed(2)).join(' ').padStart(16)}${ms(r.p50).padStart(9)}${ms(r.p99).padStart(9)}${String(r.errors).padStart(8)}`);
   }
   console.log(`(information) TLS under saturation, protected route (cache on): p99 ${ms(rows[4][1].p99)} ms vs ${ms(rows[2][1].p99)} ms over HTTP (${pct(rows[4][1].p99, rows[2][1].p99)}), req/s ${rows[4][1].rps} vs ${rows[2][1].rps}`);
-  const [seqHttp, seqHttps] = seq.map((x) => ({ ...x, p50: quantile(x.times, 0.5), p99: quantile(x.times, 0.99) }));
-  console.log(`sequential keep-alive client, protected route (cache on): 1 connection per protocol, one request at a time, ${ROUNDS} x ${SEQ_REQUESTS} requests per protocol in ${SEQ_BLOCKS} interleaved blocks per round, after 1000 to warm up`);
-  for (const [name, r] of [['HTTP', seqHttp], ['HTTPS', seqHttps]]) {
-    console.log(`  ${name.padEnd(6)} p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms  (p99 per round: ${r.rounds.map(ms).join(' ')})  requests ${r.times.length}, connections ${r.sockets.size}, errors ${r.errors}`);
+  const [seqHttp, seqHttps, floorSeqHttp, floorSeqHttps] = seq.map((x) => ({ ...x, p50: quantile(x.times, 0.5), p99: quantile(x.times, 0.99) }));
+  console.log(`sequential keep-alive client: 1 connection per server, one request at a time, ${ROUNDS} x ${SEQ_REQUESTS} requests per server, HTTP and HTTPS alternating request by request (A B, B A, ...), after 1000 each to warm up`);
+  for (const [name, r] of [['twin protected route (cache on), HTTP ', seqHttp], ['twin protected route (cache on), HTTPS', seqHttps], ["Node's bare node:http  (the floor)    ", floorSeqHttp], ["Node's bare node:https (the floor)    ", floorSeqHttps]]) {
+    console.log(`  ${name} p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms  (p99 per round: ${r.rounds.map(ms).join(' ')})  requests ${r.times.length}, connections ${r.sockets.size}, errors ${r.errors}`);
   }
-  console.log(`  HTTPS vs HTTP: p50 ${pct(seqHttps.p50, seqHttp.p50)}, p99 ${pct(seqHttps.p99, seqHttp.p99)}: the 10 % TLS target is checked on this p99 (the saturated figures above are information)`);
+  console.log(`  twin HTTPS vs HTTP: p50 ${pct(seqHttps.p50, seqHttp.p50)}, p99 ${pct(seqHttps.p99, seqHttp.p99)}: the 10 % TLS target is checked on this p99 (the saturated figures above are information)`);
+  console.log(`  Node's own TLS on this machine (bare servers): p50 ${pct(floorSeqHttps.p50, floorSeqHttp.p50)} (${ms(floorSeqHttps.p50 - floorSeqHttp.p50)} ms), p99 ${pct(floorSeqHttps.p99, floorSeqHttp.p99)}; the twin's: p50 ${ms(seqHttps.p50 - seqHttp.p50)} ms more`);
   const perRequest = (x, key) => Math.round(x[key] / x.times.length);
-  console.log(`  CPU per request: the twin ${perRequest(seqHttp, 'serverCpu')} µs over HTTP, ${perRequest(seqHttps, 'serverCpu')} µs over HTTPS; the client (node:http, node:https) ${perRequest(seqHttp, 'clientCpu')} µs, ${perRequest(seqHttps, 'clientCpu')} µs`);
+  console.log(`  CPU per request: the twin ${perRequest(seqHttp, 'serverCpu')} µs over HTTP, ${perRequest(seqHttps, 'serverCpu')} µs over HTTPS (bare Node ${perRequest(floorSeqHttp, 'serverCpu')} µs, ${perRequest(floorSeqHttps, 'serverCpu')} µs); the client (node:http, node:https) ${perRequest(seqHttp, 'clientCpu')} µs, ${perRequest(seqHttps, 'clientCpu')} µs`);
   console.log(`Lambda route (GET /me, the function's own bundle in child processes, cache on): ${rows[5][1].rps} req/s, ${(rows[5][1].rps / rows[2][1].rps).toFixed(2)} x the MOCK protected route; p50 ${ms(rows[5][1].p50)} ms, p99 ${ms(rows[5][1].p99)} ms; first call (cold start) ${ms(coldMs)} ms`);
   console.log(`twin RSS (cache on): ${rssBefore.on} MB before (after warm-up), ${rssAfter.on} MB after; (cache off): ${rssBefore.off} MB before, ${rssAfter.off} MB after`);
   const checks = [

@@ -1,15 +1,22 @@
 import { parseFlags, processIo, runCli, UsageError } from '@secure-api/cli';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app';
 import { StackModel } from '../src/stack/stack-model';
+import { ensureTls } from '../src/tls/local-ca';
 import { mintIdToken } from '../src/testing/expired-token';
 
 /**
  * The twin side of `npm run bench:twin`: the given stack with stage throttling off (the benchmark measures the
  * gateway, not the stack's rate limit) and the authorizer result cache at `--ttl` seconds. Prints one JSON line
  * `{ port, invokeUrl, routes, idToken, caFile }` once listening; stops on SIGTERM. `--tls` serves HTTPS (`twin --tls`).
+ * `--bare` serves no stack: a bare node:http (node:https with `--tls`, a certificate of the twin's own local CA) server
+ * answering every request with a small JSON document, the floor a twin route is compared with; it prints `{ port, url,
+ * caFile }`.
  */
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -41,7 +48,27 @@ function mockProtectedRoute(json: { resource: Blocks }, protectedPart: string, m
 }
 
 export async function main(args: string[]): Promise<number> {
-  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600] [--tls] [--mock-protected]' }, () => serve(args));
+  return runCli(processIo(), { label: 'bench-server', usage: 'usage: bench-server --stack-file cdk.tf.json [--ttl 0..3600] [--tls] [--mock-protected]\n       bench-server --bare [--tls]' }, () => (args.includes('--bare') ? serveBare(args) : serve(args)));
+}
+
+/** The bare server of `--bare`: what Node's own HTTP (and TLS) stack costs, with nothing of the twin's. */
+async function serveBare(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { bare: { type: 'boolean' }, tls: { type: 'boolean' } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-bare-'));
+  const handler = (_req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"hello":"world"}');
+  };
+  const tls = values.tls ? ensureTls(dataDir) : undefined;
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ port, url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, caFile: tls?.caFile })}\n`);
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dataDir, { recursive: true, force: true });
+  return 0;
 }
 
 async function serve(args: string[]): Promise<number> {
