@@ -1,7 +1,11 @@
 // Lambda's CreateFunction through the control plane, as the AWS provider sends it (REST-JSON, Code.ZipFile in base64):
 // a package Lambda refuses answers InvalidParameterValueException and leaves no function behind.
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
+import Database from 'better-sqlite3';
 import { zipSync, strToU8 } from 'fflate';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { STORE_FILE } from '../store/data-dir';
 import { packageOf } from './lambda.fixture';
 import { signedCall } from '../test-support/signed';
 import { startTwin, type RunningTwin } from '../test-support';
@@ -79,4 +83,76 @@ describe('CreateFunction', () => {
     const found = await get('kept');
     expect((found.json()['Configuration'] as Record<string, unknown>)['CodeSha256']).toBe(created.json()['CodeSha256']);
   });
+});
+
+describe('the packages and unpacked code in the data directory follow the stored functions', () => {
+  let d: RunningTwin;
+  beforeAll(async () => {
+    d = await startTwin({ empty: true });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  const call = (method: string, path: string, body?: unknown) =>
+    signedCall(d, { service: 'lambda', method, path: `/2015-03-31/functions${path}`, contentType: 'application/json', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const createIn = (name: string, zip: Uint8Array, runtime = 'nodejs20.x') =>
+    call('POST', '', { FunctionName: name, Runtime: runtime, Role: 'arn:aws:iam::123456789012:role/fn', Handler: 'index.handler', Code: { ZipFile: Buffer.from(zip).toString('base64') } });
+  const codeOf = (res: { json: () => Record<string, unknown> }) => `${Buffer.from(String(res.json()['CodeSha256']), 'base64').toString('hex')}.zip`;
+  /** The packages kept in lambda-code/, and the code the runtime has unpacked for a function (lambda/<name>/<hash>). */
+  const kept = () => (existsSync(join(d.dataDir, 'lambda-code')) ? readdirSync(join(d.dataDir, 'lambda-code')).sort() : []);
+  const unpacked = (name: string) => (existsSync(join(d.dataDir, 'lambda', name)) ? readdirSync(join(d.dataDir, 'lambda', name)).filter((e) => /^[0-9a-f]{16}$/.test(e)) : []);
+  const handlerReturning = (x: number) => packageOf({ 'index.mjs': `export const handler = async () => ${x};` });
+
+  it('keeps no package for a create Lambda refuses (a zip-slip entry, a runtime it does not run)', async () => {
+    expect((await createIn('slip', packageOf({ '../evil.js': 'x' }))).status).toBe(400);
+    expect((await createIn('python', handlerReturning(1), 'python3.12')).status).toBe(400);
+    expect(kept()).toEqual([]);
+    expect(unpacked('slip')).toEqual([]);
+  });
+
+  it('keeps only the current package: UpdateFunctionCode lets the replaced one go, DeleteFunction the last', async () => {
+    const first = await createIn('follows', handlerReturning(1));
+    expect(first.status).toBe(201);
+    expect(kept()).toEqual([codeOf(first)]);
+    const update = await call('PUT', '/follows/code', { ZipFile: Buffer.from(handlerReturning(2)).toString('base64') });
+    expect(update.status).toBe(200);
+    expect(kept()).toEqual([codeOf(update)]);
+    expect((await call('DELETE', '/follows')).status).toBe(204);
+    expect(kept()).toEqual([]);
+    expect(unpacked('follows')).toEqual([]);
+  });
+
+  // The store's write lock held by another connection: the twin's write fails once its busy timeout (5 s) is over,
+  // a real SQLite failure after the runtime has taken the code.
+  function withStoreLocked<T>(run: () => Promise<T>): Promise<T> {
+    const other = new Database(join(d.dataDir, STORE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    return run().finally(() => {
+      other.exec('ROLLBACK');
+      other.close();
+    });
+  }
+
+  it('runs nothing the store did not keep: a CreateFunction whose save fails leaves no function, package or unpacked code', async () => {
+    const res = await withStoreLocked(() => createIn('unsaved', handlerReturning(3)));
+    expect(res.status).toBe(500);
+    expect(res.text).not.toMatch(/\bat \S+ \(|SQLITE/);
+    expect((await call('GET', '/unsaved')).status).toBe(404);
+    expect(kept()).toEqual([]);
+    expect(unpacked('unsaved')).toEqual([]);
+  }, 20_000);
+
+  it('runs the code the store kept: an UpdateFunctionCode whose save fails leaves the function on its old code', async () => {
+    const created = await createIn('stays', handlerReturning(4));
+    expect(created.status).toBe(201);
+    const before = unpacked('stays');
+    expect(before).toHaveLength(1);
+    const res = await withStoreLocked(() => call('PUT', '/stays/code', { ZipFile: Buffer.from(handlerReturning(5)).toString('base64') }));
+    expect(res.status).toBe(500);
+    const found = await call('GET', '/stays');
+    expect((found.json()['Configuration'] as Record<string, unknown>)['CodeSha256']).toBe(created.json()['CodeSha256']);
+    expect(kept()).toEqual([codeOf(created)]);
+    expect(unpacked('stays')).toEqual(before);
+  }, 20_000);
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { AwsError } from '../aws/errors';
 import type { AwsCall } from '../aws/front';
@@ -84,6 +84,7 @@ export class LambdaControl {
         problems.push(`Lambda function ${r.doc.configuration.FunctionName} cannot run: ${(err as Error).message}`);
       }
     }
+    this.prune();
     return problems;
   }
 
@@ -110,18 +111,45 @@ export class LambdaControl {
     if ((input['PackageType'] ?? 'Zip') !== 'Zip') throw invalid('The local twin runs zip packages only (PackageType Zip).');
     const code = (input['Code'] ?? {}) as Json;
     if (typeof code['ZipFile'] !== 'string') throw invalid('Code: the local twin takes the package in the request (Code.ZipFile); S3 and image packages are not emulated.');
-    const zip = this.keepZip(String(code['ZipFile']));
+    const zip = this.checkZip(String(code['ZipFile']));
     const configuration = this.configure(call, name, input, zip, undefined);
-    const rec: FunctionRecord = { configuration, statements: [] };
     const tags = input['Tags'];
     if (tags !== undefined && (typeof tags !== 'object' || tags === null || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string'))) {
       throw invalid('Tags must be a map of string keys to string values.');
     }
-    // The host unpacks the package first: what it refuses (a broken entry, zip-slip) leaves no function behind.
-    this.hand(rec);
-    this.save(call, rec);
-    if (tags) this.store.tag(configuration.FunctionArn, tags as Record<string, string>);
+    this.keepZip(zip);
+    this.commit(call, { configuration, statements: [] }, undefined, () => {
+      if (tags) this.store.tag(configuration.FunctionArn, tags as Record<string, string>);
+    });
     return configuration;
+  }
+
+  /**
+   * Makes `next` the function, in the runtime and in the store alike. The host takes it first: what it refuses (a
+   * broken entry, zip-slip) leaves no function behind. Should the store then fail to keep it, the host goes back to
+   * `before` (to nothing, for a create), so that what runs is what the store answers. Either way, packages no stored
+   * function names any more are let go.
+   */
+  private commit(call: AwsCall, next: FunctionRecord, before: FunctionRecord | undefined, alsoStore?: () => void): void {
+    try {
+      this.hand(next);
+      try {
+        this.store.transaction(() => {
+          this.save(call, next);
+          alsoStore?.();
+        });
+      } catch (err) {
+        try {
+          if (before) this.register(before);
+          else this.host?.unregister(next.configuration.FunctionName);
+        } catch {
+          // The host keeps what it has; the next start hands it what the store has.
+        }
+        throw err;
+      }
+    } finally {
+      this.prune();
+    }
   }
 
   /** A new configuration from a create or an update, checked as Lambda checks it. */
@@ -174,8 +202,8 @@ export class LambdaControl {
     };
   }
 
-  /** Checks and keeps a base64 package; answers its hash (base64, as Lambda's CodeSha256) and size. */
-  private keepZip(base64: string): { sha256: string; size: number } {
+  /** Checks a base64 package as Lambda does; answers its bytes, hash (base64, as Lambda's CodeSha256) and size. */
+  private checkZip(base64: string): { bytes: Buffer; sha256: string; size: number } {
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length === 0) throw invalid('Code.ZipFile is empty.');
     if (bytes.length > MAX_ZIP) throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_ZIP} bytes for the CreateFunction operation`, 413);
@@ -189,19 +217,38 @@ export class LambdaControl {
     }
     if (entries === 0) throw invalid('Could not unzip uploaded file. Please check your file, then try to upload again.');
     if (total > MAX_UNZIPPED) throw invalid(`Unzipped size must be smaller than ${MAX_UNZIPPED} bytes`);
-    const digest = createHash('sha256').update(bytes).digest();
-    const hex = digest.toString('hex');
+    return { bytes, sha256: createHash('sha256').update(bytes).digest('base64'), size: bytes.length };
+  }
+
+  /** The file a package is kept in, by its hash. */
+  private zipFile(sha256: string): string {
+    return join(this.codeDir, `${Buffer.from(sha256, 'base64').toString('hex')}.zip`);
+  }
+
+  /** Keeps a checked package in the data directory (once per content), for the host now and at every start. */
+  private keepZip(zip: { bytes: Buffer; sha256: string }): void {
     mkdirSync(this.codeDir, { recursive: true });
-    const file = join(this.codeDir, `${hex}.zip`);
+    const file = this.zipFile(zip.sha256);
     if (!existsSync(file)) {
-      writeFileSync(`${file}.tmp`, bytes);
+      writeFileSync(`${file}.tmp`, zip.bytes);
       renameSync(`${file}.tmp`, file);
     }
-    return { sha256: digest.toString('base64'), size: bytes.length };
+  }
+
+  /** Deletes the kept packages no stored function names: a refused one, a replaced one, a deleted function's. */
+  private prune(): void {
+    let files: string[];
+    try {
+      files = readdirSync(this.codeDir);
+    } catch {
+      return;
+    }
+    const named = new Set(this.store.resources<FunctionRecord>(FUNCTION).map((r) => basename(this.zipFile(r.doc.configuration.CodeSha256))));
+    for (const f of files) if (!named.has(f)) rmSync(join(this.codeDir, f), { force: true });
   }
 
   private zipOf(c: FunctionConfiguration): Uint8Array {
-    return readFileSync(join(this.codeDir, `${Buffer.from(c.CodeSha256, 'base64').toString('hex')}.zip`));
+    return readFileSync(this.zipFile(c.CodeSha256));
   }
 
   /** Gives the host the function's package and configuration; what it refuses is Lambda's InvalidParameterValueException. */
@@ -246,18 +293,17 @@ export class LambdaControl {
   updateCode(call: AwsCall, nameOrArn: string, input: Json): FunctionConfiguration {
     const rec = this.require(call, nameOrArn);
     if (typeof input['ZipFile'] !== 'string') throw invalid('The local twin takes the new package in the request (ZipFile); S3 and image packages are not emulated.');
-    const zip = this.keepZip(String(input['ZipFile']));
+    const zip = this.checkZip(String(input['ZipFile']));
     const next = { ...rec, configuration: this.configure(call, rec.configuration.FunctionName, {}, zip, rec.configuration) };
-    this.hand(next);
-    this.save(call, next);
+    this.keepZip(zip);
+    this.commit(call, next, rec);
     return next.configuration;
   }
 
   updateConfiguration(call: AwsCall, nameOrArn: string, input: Json): FunctionConfiguration {
     const rec = this.require(call, nameOrArn);
     const next = { ...rec, configuration: this.configure(call, rec.configuration.FunctionName, input, undefined, rec.configuration) };
-    this.save(call, next);
-    this.hand(next);
+    this.commit(call, next, rec);
     return next.configuration;
   }
 
@@ -268,6 +314,7 @@ export class LambdaControl {
       this.store.untag(rec.configuration.FunctionArn);
     });
     this.host?.unregister(rec.configuration.FunctionName);
+    this.prune();
   }
 
   putConcurrency(call: AwsCall, nameOrArn: string, input: Json): Json {
@@ -277,16 +324,14 @@ export class LambdaControl {
     const others = this.store.resources<FunctionRecord>(FUNCTION).filter((r) => r.doc.configuration.FunctionArn !== rec.configuration.FunctionArn).reduce((a, r) => a + (r.doc.reservedConcurrency ?? 0), 0);
     // AWS keeps 100 unreserved for the functions that reserve nothing.
     if (others + n > ACCOUNT_CONCURRENCY - 100) throw invalid(`Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].`);
-    const next = { ...rec, reservedConcurrency: n };
-    this.save(call, next);
-    this.hand(next);
+    this.commit(call, { ...rec, reservedConcurrency: n }, rec);
     return { ReservedConcurrentExecutions: n };
   }
 
   deleteConcurrency(call: AwsCall, nameOrArn: string): void {
-    const { reservedConcurrency: _dropped, ...rest } = this.require(call, nameOrArn);
-    this.save(call, rest);
-    this.hand(rest);
+    const rec = this.require(call, nameOrArn);
+    const { reservedConcurrency: _dropped, ...rest } = rec;
+    this.commit(call, rest, rec);
   }
 
   getConcurrency(call: AwsCall, nameOrArn: string): Json {
