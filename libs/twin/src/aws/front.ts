@@ -88,8 +88,13 @@ export interface AwsCallRecord {
   /** `CreateUserPool`, `GetRestApi`, ...; `unknown` when the request names none the twin knows. */
   readonly operation: string;
   readonly status: number;
-  /** From the request's arrival to the answer written, in milliseconds. */
+  /** From the request's arrival (its headers) to the answer written, in milliseconds. */
   readonly ms: number;
+  /**
+   * From the request's arrival to its whole body read: the client still sending (an SDK may write the body apart
+   * from the headers), or the twin busy elsewhere when it arrived.
+   */
+  readonly readMs: number;
   /**
    * From the whole body read to the answer handed to the socket: the twin's own work on the call, without the waits
    * for the client's bytes, for a CPU, or behind other calls.
@@ -144,7 +149,7 @@ export class AwsFront {
     let service = rest?.signingName ?? 'unknown';
     if (this.options.onCall) {
       const onCall = this.options.onCall;
-      res.once('finish', () => onCall({ service, operation: name(), status: res.statusCode, ms: performance.now() - started, handledMs: handled - read }));
+      res.once('finish', () => onCall({ service, operation: name(), status: res.statusCode, ms: performance.now() - started, readMs: read - started, handledMs: handled - read }));
     }
     const answer = (a: TwinErrorResponse) => {
       if (this.options.onCall) handled = performance.now();
