@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
 import Database from 'better-sqlite3';
 import { zipSync, strToU8 } from 'fflate';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORE_FILE } from '../store/data-dir';
 import { packageOf } from './lambda.fixture';
@@ -121,6 +121,17 @@ describe('the packages and unpacked code in the data directory follow the stored
     expect((await call('DELETE', '/follows')).status).toBe(204);
     expect(kept()).toEqual([]);
     expect(unpacked('follows')).toEqual([]);
+  });
+
+  it('answers a committed change as it succeeded when a stray entry in lambda-code/ cannot be deleted (a folder), and keeps it', async () => {
+    mkdirSync(join(d.dataDir, 'lambda-code', 'stray.zip'), { recursive: true });
+    writeFileSync(join(d.dataDir, 'lambda-code', 'stray.zip', 'inside'), 'x');
+    const res = await createIn('beside-stray', handlerReturning(4));
+    expect(res.status).toBe(201);
+    expect(kept()).toEqual([codeOf(res), 'stray.zip'].sort());
+    expect((await call('DELETE', '/beside-stray')).status).toBe(204);
+    expect(kept()).toEqual(['stray.zip']);
+    rmSync(join(d.dataDir, 'lambda-code', 'stray.zip'), { recursive: true, force: true });
   });
 
   // The store's write lock held by another connection: the twin's write fails once its busy timeout (5 s) is over,

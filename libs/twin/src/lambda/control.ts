@@ -235,16 +235,28 @@ export class LambdaControl {
     }
   }
 
-  /** Deletes the kept packages no stored function names: a refused one, a replaced one, a deleted function's. */
+  /**
+   * Deletes the kept packages no stored function names: a refused one, a replaced one, a deleted function's. Best
+   * effort: it runs after a change is committed, so what it cannot delete (or a store it cannot read) stays on disk
+   * until the next change or start, and the call that changed the function still answers as it succeeded.
+   */
   private prune(): void {
+    let named: Set<string>;
     let files: string[];
     try {
       files = readdirSync(this.codeDir);
+      named = new Set(this.store.resources<FunctionRecord>(FUNCTION).map((r) => basename(this.zipFile(r.doc.configuration.CodeSha256))));
     } catch {
       return;
     }
-    const named = new Set(this.store.resources<FunctionRecord>(FUNCTION).map((r) => basename(this.zipFile(r.doc.configuration.CodeSha256))));
-    for (const f of files) if (!named.has(f)) rmSync(join(this.codeDir, f), { force: true });
+    for (const f of files) {
+      if (named.has(f)) continue;
+      try {
+        rmSync(join(this.codeDir, f), { force: true });
+      } catch {
+        // Left for the next prune.
+      }
+    }
   }
 
   private zipOf(c: FunctionConfiguration): Uint8Array {
