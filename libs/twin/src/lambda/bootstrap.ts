@@ -20,16 +20,20 @@
 //   writes pass as they are; both travel over the IPC channel, in order with the result, so that every line lands
 //   under the invocation that wrote it.
 //
-// Wire protocol (JSON over the IPC channel):
+// Wire protocol (JSON over the IPC channel; either side may send an array of messages, handled in order: what one
+// side writes in one event-loop turn crosses as one message, so that a busy instance is woken once for many calls):
 //   parent -> child  { t: 'invoke', id, event: <JSON text, or the event itself>, deadline?: <epoch ms>, timeoutMs, arn }
-//                    (without a deadline, the invocation was sent ahead while another ran: it starts, with its
-//                    deadline timeoutMs from then, the moment the one before it is reported, and that result says
-//                    so with started: <its id>; unless the one before ended too close to its own deadline, see
-//                    aheadGraceMs, then the result leaves it out and the invocation goes back to the twin)
-//                    { t: 'cancel', id } (gives back the invocation sent ahead, unless it has started)
-//   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'cancelled', id }
-//                    { t: 'result', id, ok, body | e, rss, fatal?, started? }
+//                    (without a deadline, the invocation was sent ahead: it waits behind those sent before it, in
+//                    order, and starts, with its deadline timeoutMs from then, the moment the one before it is
+//                    reported, and that result says so with started: <its id>; one that finds the instance idle
+//                    starts at once and says so with { t: 'started', id }. Unless the one before ended too close to
+//                    its own deadline, see aheadGraceMs: then each waiting one is given back with 'cancelled'. Every
+//                    invocation sent ahead is answered by exactly one of started or cancelled, or by the exit.)
+//                    { t: 'cancel', id } (gives back an invocation sent ahead, unless it has started)
+//   child -> parent  { t: 'ready', rss } | { t: 'initError', e } | { t: 'cancelled', id } | { t: 'started', id }
+//                    { t: 'result', id, ok, body | e, rss, ms, fatal?, started? }
 //                    { t: 'console', ts, rid, level, msg } | { t: 'out', s: 'out' | 'err', x }
+// `ms` is how long the handler ran (the twin learns from it which functions are quick).
 // `rss` is the peak resident set size in KiB (Lambda's "Max Memory Used").
 //
 // The source below must contain no backtick and no dollar-brace: it sits in a template literal.
@@ -42,6 +46,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { format, types } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
@@ -51,6 +56,8 @@ const channel = process.channel;
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const now = Date.now;
+const clock = performance.now.bind(performance);
+const later = setImmediate;
 const exit = process.exit.bind(process);
 const requireHere = createRequire(import.meta.url);
 const env = process.env;
@@ -78,11 +85,34 @@ try {
 } catch {}
 process.on('disconnect', () => exit(0));
 
-function post(message, after) {
+// What this turn sends, sent as one message at its end (or at exit: process.exit in a handler must not lose the lines
+// it logged first).
+let outbox = [];
+let afters = [];
+let flushing = false;
+function flush() {
+  flushing = false;
+  if (outbox.length === 0) return;
+  const batch = outbox.length === 1 ? outbox[0] : outbox;
+  const callbacks = afters;
+  outbox = [];
+  afters = [];
+  const after = (err) => {
+    for (const f of callbacks) f(err);
+  };
   try {
-    send(message, (err) => { if (after) after(err); });
+    send(batch, after);
   } catch (err) {
-    if (after) after(err);
+    after(err);
+  }
+}
+process.on('exit', flush);
+function post(message, after) {
+  outbox.push(message);
+  if (after) afters.push(after);
+  if (!flushing) {
+    flushing = true;
+    later(flush);
   }
 }
 
@@ -280,18 +310,25 @@ function withWaitsAccessor() {
   return context;
 }
 
-// The invocation sent ahead while another ran.
-let ahead;
+// The invocations sent ahead, in the order they came.
+const waiting = [];
+// The deadline and timeout of the invocation last reported.
+let lastDeadline;
+let lastTimeoutMs = 0;
 // An invocation sent ahead starts only if the one before ended at least this long before its deadline: the twin's
 // timer for that one runs out at the deadline, and must never kill an instance that has begun the next (which would
 // then run twice). A twin slower than this to read a result is the one case left; it gives the invocation back.
 function aheadGraceMs(timeoutMs) {
   return Math.min(1000, timeoutMs / 4);
 }
+function mayStartNext() {
+  return lastDeadline === undefined || lastDeadline - now() > aheadGraceMs(lastTimeoutMs);
+}
 function invoke(m) {
   const id = String(m.id);
   const deadline = m.deadline === undefined || m.deadline === null ? now() + Number(m.timeoutMs) : Number(m.deadline);
   requestId = id;
+  const began = clock();
   let posted = false;
   let completeInvoked = false;
   let finished = false;
@@ -305,12 +342,21 @@ function invoke(m) {
       if (channel) channel.ref();
     } catch {}
     message.rss = peakRss();
-    const next = ahead;
-    ahead = undefined;
-    if (next && !message.fatal && deadline - now() > aheadGraceMs(Number(m.timeoutMs))) message.started = next.id;
+    message.ms = clock() - began;
+    lastDeadline = deadline;
+    lastTimeoutMs = Number(m.timeoutMs);
+    // An instance about to exit starts nothing: the twin gives the waiting ones to another when it has exited.
+    let next;
+    if (!message.fatal && waiting.length > 0) {
+      if (mayStartNext()) {
+        next = waiting.shift();
+        message.started = next.id;
+      }
+    }
     post(message, after);
+    if (!message.fatal && next === undefined) for (const given of waiting.splice(0)) post({ t: 'cancelled', id: given.id });
     // At once, in the same turn: no leftover of the one before can fail it before it has started.
-    if (message.started !== undefined) invoke(next);
+    if (next !== undefined) invoke(next);
   };
   const postError = (err, logged, after, fatalExit) => {
     if (logged !== false) logError('Invoke Error', err);
@@ -395,22 +441,35 @@ function invoke(m) {
   }
 }
 
-process.on('message', (m) => {
-  if (m && typeof m === 'object' && m.t === 'cancel') {
-    if (ahead && ahead.id === m.id) {
-      ahead = undefined;
+function receive(m) {
+  if (!m || typeof m !== 'object') return;
+  if (m.t === 'cancel') {
+    const at = waiting.findIndex((w) => w.id === m.id);
+    if (at >= 0) {
+      waiting.splice(at, 1);
       post({ t: 'cancelled', id: m.id });
     }
     return;
   }
-  if (!m || typeof m !== 'object' || m.t !== 'invoke' || initializing) return;
+  if (m.t !== 'invoke' || initializing) return;
   if (m.deadline !== undefined && m.deadline !== null) {
     if (current === undefined) invoke(m);
     return;
   }
-  // Sent ahead: kept for when the current one is reported. One that finds this instance done already is dropped,
-  // as the result it sent said nothing of it: the twin gives it to an instance itself.
-  if (current !== undefined && ahead === undefined) ahead = m;
+  // Sent ahead: it waits for those before it; one that finds this instance idle starts now, as the result before it
+  // would have started it.
+  if (current !== undefined) {
+    waiting.push(m);
+  } else if (mayStartNext()) {
+    post({ t: 'started', id: m.id });
+    invoke(m);
+  } else {
+    post({ t: 'cancelled', id: m.id });
+  }
+}
+process.on('message', (m) => {
+  if (!Array.isArray(m)) return receive(m);
+  for (const one of m) receive(one);
 });
 
 try {

@@ -45,6 +45,7 @@ export const handler = async (event, context) => {
     case 'sleep': await new Promise((r) => setTimeout(r, event.ms)); break;
     case 'throw': throw new TypeError('bad input: ' + event.what);
     case 'exit': process.exit(event.code);
+    case 'lastWords': console.log('last words'); process.stdout.write('written, then exit\\n'); process.exit(3);
     case 'circular': { const o = {}; o.self = o; return o; }
     case 'bigint': return { n: 10n };
     case 'oom': { const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random())); }
@@ -262,6 +263,12 @@ describe('invocations', () => {
     });
   });
 
+  it('keeps what a handler logged just before it called process.exit (the lines of a turn are sent at its end)', async () => {
+    runtime.register(functionOf('last-words', { 'index.mjs': MISBEHAVING }));
+    expect(await failure(runtime.invoke('last-words', { action: 'lastWords' }, { requestId: 'r-last' }))).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(logFile('last-words')).toMatch(/\tr-last\tINFO\tlast words\n\S+\twritten, then exit\n[^]*\tRequestId: r-last Error: Runtime exited with error: exit status 3\n/);
+  });
+
   it('fails a heap exhaustion with Runtime.ExitError; the twin lives on and the next call works', async () => {
     runtime.register(functionOf('hungry', { 'index.mjs': MISBEHAVING }, { memoryMB: 128, timeoutSeconds: 20 }));
     const { pid } = (await runtime.invoke('hungry', {})) as { pid: number };
@@ -442,6 +449,86 @@ export const handler = async (event, context) => {
       const ok = await second;
       expect(ok).toMatchObject({ requestId: 's-2' });
       expect(ok.remaining).toBeGreaterThan(600);
+    });
+  });
+
+  describe('a quick function (its handler ran 2 ms or less of late): calls queue on a busy instance before another is woken', () => {
+    /** Answers its pid, its request id and the time it had; sleeps `ms` first. */
+    const QUICK = `
+export const handler = async (event, context) => {
+  const remaining = context.getRemainingTimeInMillis();
+  console.log('ran ' + context.awsRequestId);
+  if (event.ms) await new Promise((r) => setTimeout(r, event.ms));
+  return { pid: process.pid, requestId: context.awsRequestId, remaining };
+};
+`;
+    type Quick = { pid: number; requestId: string; remaining: number };
+    const lifecycle = (name: string) =>
+      logFile(name)
+        .split('\n')
+        .map((l) => /\t(START|END|REPORT) RequestId: (\S+)/.exec(l))
+        .filter(Boolean)
+        .map((m) => `${m?.[1]} ${m?.[2]}`);
+    async function warm(name: string): Promise<number> {
+      let pid = 0;
+      for (let i = 0; i < 15; i++) pid = ((await runtime.invoke(name, {}, { requestId: `${name}-warm-${i}` })) as Quick).pid;
+      return pid;
+    }
+
+    it('runs a burst on the warm instance, one call after another, each once with its own START, END and REPORT', async () => {
+      runtime.register(functionOf('quick-burst', { 'index.mjs': QUICK }, { timeoutSeconds: 3 }));
+      const pid = await warm('quick-burst');
+      const ids = Array.from({ length: 12 }, (_, i) => `q-${i}`);
+      const results = (await Promise.all(ids.map((requestId) => runtime.invoke('quick-burst', {}, { requestId })))) as Quick[];
+      expect(results.map((r) => r.requestId)).toEqual(ids);
+      // Twelve instances would have started for a function that is not quick (see the 50 concurrent calls above).
+      expect(new Set(results.map((r) => r.pid))).toEqual(new Set([pid]));
+      for (const r of results) expect(r.remaining).toBeGreaterThan(2_500);
+      expect(lifecycle('quick-burst').slice(45)).toEqual(ids.flatMap((id) => [`START ${id}`, `END ${id}`, `REPORT ${id}`]));
+      expect(logFile('quick-burst').match(/\tran q-\d+\n/g)).toHaveLength(12);
+    });
+
+    it('starts a call sent ahead that finds the instance idle already, and says so: it runs there once', async () => {
+      runtime.register(functionOf('quick-idle', { 'index.mjs': QUICK }, { timeoutSeconds: 3 }));
+      const pid = await warm('quick-idle');
+      const first = runtime.invoke('quick-idle', {}, { requestId: 'i-1' }) as Promise<Quick>;
+      // Sent in the next turn, before the twin has read the first one's result (its loop blocked for the instance to be
+      // done with it, shorter than the 10 ms after which the twin sends nothing more ahead): to the twin the instance
+      // is busy, to the instance (most often) the call comes when it is idle.
+      await new Promise((r) => setImmediate(r));
+      const until = Date.now() + 5;
+      while (Date.now() < until) {
+        // the twin's event loop is blocked
+      }
+      const second = runtime.invoke('quick-idle', {}, { requestId: 'i-2' }) as Promise<Quick>;
+      const [a, b] = await Promise.all([first, second]);
+      expect([a.pid, b.pid]).toEqual([pid, pid]);
+      expect(b.remaining).toBeGreaterThan(2_500);
+      expect(lifecycle('quick-idle').slice(45)).toEqual(['START i-1', 'END i-1', 'REPORT i-1', 'START i-2', 'END i-2', 'REPORT i-2']);
+      expect(logFile('quick-idle').match(/\tran i-2\n/g)).toHaveLength(1);
+    });
+
+    it('gives the calls queued behind a call that runs long to other instances: none waits for it', async () => {
+      runtime.register(functionOf('quick-stall', { 'index.mjs': QUICK }, { timeoutSeconds: 5 }));
+      const pid = await warm('quick-stall');
+      const done: string[] = [];
+      const call = (requestId: string, ms = 0) => (runtime.invoke('quick-stall', { ms }, { requestId }) as Promise<Quick>).then((r) => (done.push(requestId), r));
+      const slow = call('s-slow', 2_000);
+      const sent = Date.now();
+      const quick = await Promise.all(['s-1', 's-2', 's-3'].map((id) => call(id)));
+      expect(Date.now() - sent).toBeLessThan(1_500);
+      for (const r of quick) expect(r.pid).not.toBe(pid);
+      expect((await slow).pid).toBe(pid);
+      expect(done).toEqual(expect.arrayContaining(['s-1', 's-2', 's-3']));
+      expect(done[3]).toBe('s-slow');
+      for (const id of ['s-1', 's-2', 's-3']) expect(logFile('quick-stall').match(new RegExp(`START RequestId: ${id} `, 'g'))).toHaveLength(1);
+    });
+
+    it('leaves a function that is not quick as it was: a burst starts an instance per call', async () => {
+      runtime.register(functionOf('not-quick', { 'index.mjs': QUICK }, { timeoutSeconds: 3 }));
+      await runtime.invoke('not-quick', { ms: 50 });
+      const results = (await Promise.all(Array.from({ length: 4 }, () => runtime.invoke('not-quick', { ms: 50 })))) as Quick[];
+      expect(new Set(results.map((r) => r.pid)).size).toBe(4);
     });
   });
 
