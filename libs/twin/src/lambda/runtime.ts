@@ -185,6 +185,10 @@ interface Instance {
   outbox: Record<string, unknown>[];
   /** Checks that a quick function's invocation does not hold calls queued behind it for long (see {@link STALL_MS}). */
   stallTimer: NodeJS.Timeout | undefined;
+  /** The same check, moved to the end of the turn when the timer fires. */
+  stallCheck: NodeJS.Immediate | undefined;
+  /** The invocation found running long (see checkStall): no call goes ahead to this instance while it runs. */
+  stalled: Invocation | undefined;
   lastRequestId: string | undefined;
   /** Init duration, reported in the REPORT line of its first invocation. */
   initMs: number | undefined;
@@ -423,11 +427,10 @@ export class LambdaRuntime {
 
   /**
    * A busy instance that may take one more call ahead: any (one call each) when every instance is busy and no more
-   * may start; for a quick function, the first with fewer than {@link QUICK_DEPTH} whose invocation has not run
-   * {@link STALL_MS} already.
+   * may start; for a quick function, the first with fewer than {@link QUICK_DEPTH} whose invocation was not found
+   * running long.
    */
   private aheadTarget(gen: Generation, quick: boolean): Instance | undefined {
-    const now = quick ? performance.now() : 0;
     for (const inst of gen.instances) {
       if (inst.state !== 'busy' || inst.recalling) continue;
       if (!quick) {
@@ -435,7 +438,7 @@ export class LambdaRuntime {
         continue;
       }
       if (inst.ahead.length >= QUICK_DEPTH) continue;
-      if (inst.invocation && now - inst.invocation.startedAt >= STALL_MS) continue;
+      if (inst.invocation !== undefined && inst.invocation === inst.stalled) continue;
       return inst;
     }
     return undefined;
@@ -496,6 +499,8 @@ export class LambdaRuntime {
       recalling: false,
       outbox: [],
       stallTimer: undefined,
+      stallCheck: undefined,
+      stalled: undefined,
       lastRequestId: undefined,
       initMs: undefined,
       initReported: false,
@@ -621,12 +626,22 @@ export class LambdaRuntime {
     }
   }
 
-  /** A quick function's invocation that runs long gives back the calls queued behind it, for other instances. */
+  /**
+   * A quick function's invocation that runs long gives back the calls queued behind it, for other instances. Judged
+   * after the turn has read what the instances sent (a timer runs before that): a twin slow to read a result must not
+   * take an instance for stalled that has answered.
+   */
   private checkStall(inst: Instance): void {
+    inst.stallCheck = setImmediate(() => this.judgeStall(inst));
+  }
+
+  private judgeStall(inst: Instance): void {
     inst.stallTimer = undefined;
+    inst.stallCheck = undefined;
     if (inst.state !== 'busy' || inst.ahead.length === 0 || inst.recalling) return;
     const ran = inst.invocation ? performance.now() - inst.invocation.startedAt : 0;
     if (ran >= STALL_MS) {
+      inst.stalled = inst.invocation;
       this.cancelAhead(inst);
       return;
     }
@@ -863,6 +878,7 @@ export class LambdaRuntime {
     if (inst.state === 'dead') return;
     clearTimeout(inst.initTimer);
     clearTimeout(inst.stallTimer);
+    clearImmediate(inst.stallCheck);
     this.flush(inst);
     const inv = inst.invocation;
     if (inv) clearTimeout(inv.timer);
