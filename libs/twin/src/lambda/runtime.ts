@@ -209,7 +209,7 @@ interface Instance {
  * the current one: a saturated function's instances then never sleep between calls, which on 2 cores answered about
  * 50 % more requests at two thirds of the p99). A quick function's calls (its handler ran 2 ms or less, averaged)
  * queue on a busy instance first, up to 16, and the messages of one event-loop turn cross as one: waking a process
- * per call cost more than the call (the Lambda route of the dev stack answered 6,100 req/s that way, about 11,000 so);
+ * per call cost more than the call (the Lambda route of the dev stack answered 0.19x the MOCK route that way, 0.40x so);
  * an invocation that runs past 10 ms gives back the calls queued behind it, so that none waits behind a slow one.
  * Events and results cross as JSON; the environment is the function's own plus Lambda's reserved variables, never
  * the twin's. Timeouts, crashes, process.exit and heap exhaustion fail the one invocation they hit (as Lambda
