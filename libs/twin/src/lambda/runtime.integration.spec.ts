@@ -479,7 +479,17 @@ export const handler = async (event, context) => {
       runtime.register(functionOf('quick-burst', { 'index.mjs': QUICK }, { timeoutSeconds: 3 }));
       const pid = await warm('quick-burst');
       const ids = Array.from({ length: 12 }, (_, i) => `q-${i}`);
-      const results = (await Promise.all(ids.map((requestId) => runtime.invoke('quick-burst', {}, { requestId })))) as Quick[];
+      // Each caller, when it hears its result, finds its call's lines in the file already (written once per batch).
+      const reportedWhenHeard: boolean[] = [];
+      const results = (await Promise.all(
+        ids.map((requestId) =>
+          runtime.invoke('quick-burst', {}, { requestId }).then((r) => {
+            reportedWhenHeard.push(logFile('quick-burst').includes(`\tREPORT RequestId: ${requestId}\t`));
+            return r;
+          }),
+        ),
+      )) as Quick[];
+      expect(reportedWhenHeard).toEqual(ids.map(() => true));
       expect(results.map((r) => r.requestId)).toEqual(ids);
       // Twelve instances would have started for a function that is not quick (see the 50 concurrent calls above).
       expect(new Set(results.map((r) => r.pid))).toEqual(new Set([pid]));

@@ -244,6 +244,8 @@ export class LambdaRuntime {
   /** Log lines not written yet, by descriptor: see write(). */
   private readonly pendingLogs = new Map<number, string>();
   private logFlush: NodeJS.Immediate | undefined;
+  /** Above 0 while the messages of a batch are handled: see message(). */
+  private batching = 0;
   /** Instances with messages in their outbox, sent at the end of the event-loop turn. */
   private readonly outboxes = new Set<Instance>();
   private outboxFlush: NodeJS.Immediate | undefined;
@@ -729,7 +731,15 @@ export class LambdaRuntime {
   /** A message from a child; anything malformed is ignored. */
   private message(inst: Instance, raw: unknown): void {
     if (Array.isArray(raw)) {
-      for (const one of raw) this.message(inst, one);
+      // The results of a batch reach their callers after this turn's code has run (a promise's continuation): the
+      // log lines of all of them are written once, after the last, and still before any caller hears its result.
+      this.batching++;
+      try {
+        for (const one of raw) this.message(inst, one);
+      } finally {
+        this.batching--;
+      }
+      if (this.batching === 0) this.flushLogs();
       return;
     }
     if (typeof raw !== 'object' || raw === null || inst.state === 'dead') return;
@@ -955,8 +965,9 @@ export class LambdaRuntime {
       `REPORT RequestId: ${inv.requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms` +
       `\tMemory Size: ${code.memoryMB} MB\tMax Memory Used: ${Math.ceil(inst.peakRssKiB / 1024)} MB${init}${status}`;
     this.write(inst.fn.name, inv.requestId, `${new Date().toISOString()}\t${report}`, report);
-    // The invocation's lines (START, its output, END, REPORT) are in the file before its caller hears the result.
-    this.flushLogs();
+    // The invocation's lines (START, its output, END, REPORT) are in the file before its caller hears the result (for
+    // the results of one batch, once after the last: see message()).
+    if (this.batching === 0) this.flushLogs();
   }
 
   /** The request id output is filed under: the running invocation's, else the last one's. */
