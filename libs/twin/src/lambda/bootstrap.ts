@@ -22,7 +22,9 @@
 //
 // Wire protocol (JSON over the IPC channel; either side may send an array of messages, handled in order: what one
 // side writes in one event-loop turn crosses as one message, so that a busy instance is woken once for many calls):
-//   parent -> child  { t: 'invoke', id, event: <JSON text, or the event itself>, deadline?: <epoch ms>, timeoutMs, arn }
+//   parent -> child  { t: 'invoke', id, event: <JSON text, or the event itself>, mv?, deadline?: <epoch ms>, timeoutMs, arn }
+//                    (mv: [[multi, single], ...], each multi-value map of the event sent as null because it held
+//                    exactly its single-value map, each name once; the child makes it again before the handler runs)
 //                    (without a deadline, the invocation was sent ahead: it waits behind those sent before it, in
 //                    order, and starts, with its deadline timeoutMs from then, the moment the one before it is
 //                    reported, and that result says so with started: <its id>; one that finds the instance idle
@@ -434,11 +436,22 @@ function invoke(m) {
     if (channel) channel.unref();
   } catch {}
   try {
-    const result = handler(typeof m.event === 'string' ? parse(m.event) : m.event, context, callback);
+    const result = handler(typeof m.event === 'string' ? parse(m.event) : rebuild(m.event, m.mv), context, callback);
     if (result && result.then && typeof result.then === 'function') result.then(succeed, fail).catch(fail);
   } catch (err) {
     callback(err);
   }
+}
+
+// A multi-value map sent as null because it held exactly its single-value map (runtime.ts, wireEvent), made again in
+// place: the same names in the same order, each with its one value.
+function rebuild(event, mv) {
+  if (!Array.isArray(mv)) return event;
+  for (const [multi, single] of mv) {
+    const values = event[single];
+    event[multi] = Object.fromEntries(Object.keys(values).map((name) => [name, [values[name]]]));
+  }
+  return event;
 }
 
 function receive(m) {

@@ -664,4 +664,32 @@ export const handler = async (event, context) => {
     expect(JSON.parse(((await handler({ body: '"'.repeat(1_200_000) }, {})) as { body: string }).body).size).toBe(1_200_000);
     expect(await failure(handler({ body: '"'.repeat(3_500_000) }, {}) as Promise<unknown>)).toMatchObject({ name: 'RequestEntityTooLargeException' });
   });
+
+  it('hands over multi-value maps that repeat their single-value maps exactly, names in order (they cross once, as the single-value map)', async () => {
+    runtime.register(functionOf('echo', { 'index.mjs': 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });' }));
+    const handler = runtime.handler('echo');
+    const sent = async (event: Record<string, unknown>) => ((await handler(event, {})) as { body: string }).body;
+    const parsed = (json: string) => JSON.parse(json) as Record<string, unknown>;
+    // Repeated exactly (a name JSON makes an own property, "__proto__", included): rebuilt, in the event's own order.
+    const headers = parsed('{"Authorization":"eyJ.a.b","x":"1","__proto__":"p","1":"one"}');
+    const repeated = {
+      ...PROXY_EVENT_V1,
+      headers,
+      multiValueHeaders: Object.fromEntries(Object.keys(headers).map((k) => [k, [headers[k]]])),
+      multiValueQueryStringParameters: { parameter1: ['value1,value2'], parameter2: ['value'] },
+    };
+    expect(await sent(repeated)).toBe(JSON.stringify(repeated));
+    expect(Object.keys(parsed(await sent(repeated))['multiValueHeaders'] as object)).toEqual(['1', 'Authorization', 'x', '__proto__']);
+    // Not a repeat (a name twice, another order, a missing or extra name, another value, no map at all): as sent.
+    const others: Record<string, unknown>[] = [
+      PROXY_EVENT_V1,
+      { ...PROXY_EVENT_V1, headers: { a: '1', b: '2' }, multiValueHeaders: { b: ['2'], a: ['1'] } },
+      { ...PROXY_EVENT_V1, headers: { a: '1', b: '2' }, multiValueHeaders: { a: ['1'] } },
+      { ...PROXY_EVENT_V1, headers: { a: '1' }, multiValueHeaders: { a: ['1'], b: ['2'] } },
+      { ...PROXY_EVENT_V1, headers: { a: '1' }, multiValueHeaders: { a: ['2'] } },
+      { ...PROXY_EVENT_V1, headers: {}, multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null },
+      { ...PROXY_EVENT_V1, headers: { a: '1' }, multiValueHeaders: undefined },
+    ];
+    for (const event of others) expect(await sent(event)).toBe(JSON.stringify(event));
+  });
 });

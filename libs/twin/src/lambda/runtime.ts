@@ -660,7 +660,8 @@ export class LambdaRuntime {
 
   private send(inst: Instance, inv: Invocation, deadline: number | undefined): void {
     const code = inst.gen.code;
-    this.post(inst, { t: 'invoke', id: inv.requestId, event: inv.event, deadline, timeoutMs: code.timeoutSeconds * 1000, arn: code.arn });
+    const wire = wireEvent(inv.event);
+    this.post(inst, { t: 'invoke', id: inv.requestId, event: wire.event, ...(wire.mv ? { mv: wire.mv } : {}), deadline, timeoutMs: code.timeoutSeconds * 1000, arn: code.arn });
   }
 
   /**
@@ -1192,4 +1193,46 @@ function isPlainEvent(event: unknown): event is Readonly<Record<string, unknown>
   if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
   const body = (event as Record<string, unknown>)['body'];
   return body === undefined || body === null || (typeof body === 'string' && body.length <= PLAIN_BODY_LIMIT);
+}
+
+/** Each multi-value map of a proxy event beside the single-value map it repeats when every name appears once. */
+const MULTI_VALUE_PAIRS = [
+  ['multiValueHeaders', 'headers'],
+  ['multiValueQueryStringParameters', 'queryStringParameters'],
+] as const;
+
+/**
+ * The event as the invoke message carries it. A multi-value map that holds exactly its single-value map (the same
+ * names in the same order, each with one value, that value) crosses as null, named in `mv` as [multi, single], and
+ * the instance rebuilds it, in place and in order, before the handler sees the event: on a route behind the
+ * authorizer the caller's token is most of the event, and would otherwise cross twice.
+ */
+function wireEvent(event: Invocation['event']): { event: Invocation['event']; mv?: [string, string][] } {
+  if (typeof event === 'string') return { event };
+  let mv: [string, string][] | undefined;
+  for (const [multi, single] of MULTI_VALUE_PAIRS) {
+    if (repeats(event[multi], event[single])) (mv ??= []).push([multi, single]);
+  }
+  if (!mv) return { event };
+  const copy: Record<string, unknown> = { ...event };
+  for (const [multi] of mv) copy[multi] = null;
+  return { event: copy, mv };
+}
+
+function repeats(multi: unknown, single: unknown): boolean {
+  if (!isRecord(multi) || !isRecord(single)) return false;
+  const names = Object.keys(multi);
+  const singles = Object.keys(single);
+  if (names.length === 0 || names.length !== singles.length) return false;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const values = multi[name];
+    const value = single[name];
+    if (name !== singles[i] || typeof value !== 'string' || !Array.isArray(values) || values.length !== 1 || values[0] !== value) return false;
+  }
+  return true;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
