@@ -1224,8 +1224,7 @@ function repeats(multi: unknown, single: unknown): boolean {
   const names = Object.keys(multi);
   const singles = Object.keys(single);
   if (names.length === 0 || names.length !== singles.length) return false;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
+  for (const [i, name] of names.entries()) {
     const values = multi[name];
     const value = single[name];
     if (name !== singles[i] || typeof value !== 'string' || !Array.isArray(values) || values.length !== 1 || values[0] !== value) return false;
