@@ -72,6 +72,16 @@ describe('affected projects on the real project graph', () => {
     expect(actual).toContain('e2e');
   });
 
+  it("a twin change marks the Terraform runner that applies stacks to it and the e2e suite, and no environment (its stacks are what they were)", async () => {
+    const actual = await affected('libs/twin/src/lambda/runtime.ts');
+    expect(actual).toEqual(expect.arrayContaining(['twin', 'tooling', 'e2e']));
+    expect(actual.filter((p) => envs.includes(p))).toEqual([]);
+  });
+
+  it('a change in the Terraform runner marks the e2e suite, which runs it by path', async () => {
+    expect(await affected('libs/tooling/src/terraform/run.ts')).toEqual(expect.arrayContaining(['tooling', 'e2e']));
+  });
+
   it.each(['README.md', 'docs/architecture.md', 'libs/user-pool/README.md', 'apps/dev/README.md'])('a docs-only change (%s) marks nothing', async (file) => {
     expect(await affected(file)).toEqual([]);
   });
