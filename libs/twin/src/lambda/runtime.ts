@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, writeSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { isRecord } from '../shared/records';
 import { BOOTSTRAP_NAME, BOOTSTRAP_SOURCE } from './bootstrap';
 import { LambdaError } from './errors';
 import { extractPackage, PackageError } from './package';
@@ -1190,8 +1191,8 @@ function writeIfChanged(file: string, content: string): void {
 
 /** An object event whose body (if any) is a string within {@link PLAIN_BODY_LIMIT}: sent without measuring. */
 function isPlainEvent(event: unknown): event is Readonly<Record<string, unknown>> {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
-  const body = (event as Record<string, unknown>)['body'];
+  if (!isRecord(event)) return false;
+  const body = event['body'];
   return body === undefined || body === null || (typeof body === 'string' && body.length <= PLAIN_BODY_LIMIT);
 }
 
@@ -1230,8 +1231,4 @@ function repeats(multi: unknown, single: unknown): boolean {
     if (name !== singles[i] || typeof value !== 'string' || !Array.isArray(values) || values.length !== 1 || values[0] !== value) return false;
   }
   return true;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isRecord } from '../shared/records';
 
 /** One resource block of a synthesized stack (`cdk.tf.json`). */
 export interface StackResource {
@@ -54,16 +55,16 @@ export class StackModel {
   }
 
   constructor(readonly json: unknown, readonly source = '<memory>') {
-    if (!isObject(json)) throw new StackError(`${source} is not a Terraform JSON document (expected an object).`);
+    if (!isRecord(json)) throw new StackError(`${source} is not a Terraform JSON document (expected an object).`);
     const resources = json['resource'];
-    if (resources !== undefined && !isObject(resources)) throw new StackError(`${source}: "resource" must be an object.`);
+    if (resources !== undefined && !isRecord(resources)) throw new StackError(`${source}: "resource" must be an object.`);
     for (const [type, blocks] of Object.entries(resources ?? {})) {
-      if (!isObject(blocks)) throw new StackError(`${source}: resource type ${type} must map names to blocks.`);
+      if (!isRecord(blocks)) throw new StackError(`${source}: resource type ${type} must map names to blocks.`);
       const list: StackResource[] = [];
       for (const [name, config] of Object.entries(blocks)) {
-        if (!isObject(config)) throw new StackError(`${source}: ${type}.${name} must be an object.`);
+        if (!isRecord(config)) throw new StackError(`${source}: ${type}.${name} must be an object.`);
         const meta = config['//'];
-        const constructPath = isObject(meta) && isObject(meta['metadata']) && typeof meta['metadata']['path'] === 'string' ? (meta['metadata']['path'] as string) : undefined;
+        const constructPath = isRecord(meta) && isRecord(meta['metadata']) && typeof meta['metadata']['path'] === 'string' ? (meta['metadata']['path'] as string) : undefined;
         list.push({ type, name, address: `${type}.${name}`, config, constructPath });
       }
       this.byType.set(type, list);
@@ -82,21 +83,21 @@ export class StackModel {
 
   /** The names of the stack's `data "<type>"` blocks, in file order. */
   dataSources(type: string): string[] {
-    const data = isObject(this.json) ? this.json['data'] : undefined;
-    const blocks = isObject(data) ? data[type] : undefined;
-    return isObject(blocks) ? Object.keys(blocks) : [];
+    const data = isRecord(this.json) ? this.json['data'] : undefined;
+    const blocks = isRecord(data) ? data[type] : undefined;
+    return isRecord(blocks) ? Object.keys(blocks) : [];
   }
 
   /** The stack's `output` blocks: name → raw block (`value`, `sensitive`, `description`). */
   outputs(): Record<string, { value: unknown; sensitive?: boolean; description?: string }> {
-    const out = isObject(this.json) ? this.json['output'] : undefined;
-    return isObject(out) ? (out as Record<string, { value: unknown; sensitive?: boolean; description?: string }>) : {};
+    const out = isRecord(this.json) ? this.json['output'] : undefined;
+    return isRecord(out) ? (out as Record<string, { value: unknown; sensitive?: boolean; description?: string }>) : {};
   }
 
   /** The stack's `variable` blocks. */
   variables(): Record<string, { default?: unknown; sensitive?: boolean; type?: string }> {
-    const vars = isObject(this.json) ? this.json['variable'] : undefined;
-    return isObject(vars) ? (vars as Record<string, { default?: unknown }>) : {};
+    const vars = isRecord(this.json) ? this.json['variable'] : undefined;
+    return isRecord(vars) ? (vars as Record<string, { default?: unknown }>) : {};
   }
 
   /** Records the computed attributes of `address` (`type.name`) so that references to it resolve. */
@@ -131,7 +132,7 @@ export class StackModel {
   private resolveDeep(value: unknown, where: string, variables: Record<string, unknown>): unknown {
     if (typeof value === 'string') return this.resolveString(value, where, variables);
     if (Array.isArray(value)) return value.map((v) => this.resolveDeep(v, where, variables));
-    if (isObject(value)) {
+    if (isRecord(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (k === '//') continue;
@@ -164,7 +165,7 @@ export class StackModel {
         if (decl.default === undefined) throw new StackError(`${where}: var.${second} has no value. Fix: pass it to the twin or give it a default.`);
         value = decl.default;
       }
-      if (third) value = isObject(value) && Object.hasOwn(value, third) ? value[third] : undefined;
+      if (third) value = isRecord(value) && Object.hasOwn(value, third) ? value[third] : undefined;
     } else {
       const address = `${head}.${second}`;
       const attrs = this.attributes.get(address);
@@ -183,8 +184,4 @@ export class StackModel {
     }
     return value;
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
